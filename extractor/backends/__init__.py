@@ -1,0 +1,73 @@
+"""One small protocol for every model engine, and the one function that knows them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, TypedDict
+
+
+class Message(TypedDict):
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a backend returns: text the schema's grammar constrained, and what it cost."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass
+class BackendConfig:
+    """Everything a backend needs to start; `describe()` of the backend goes into the runs table."""
+
+    model: str | None = None  # GGUF path (llama_cpp) or model name (openai)
+    n_ctx: int = 2048
+    n_threads: int | None = None
+    seed: int = 0
+    base_url: str | None = None
+    api_key_env: str | None = None
+    structured: str = "auto"  # openai: auto | json_object | json_schema | tools
+    timeout: float = 120.0
+    max_retries: int = 3
+    extra: dict = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    name: str
+
+    def complete(self, messages: list[Message], schema: dict | None, max_tokens: int) -> Completion:
+        """Return text constrained by `schema` (a JSON schema; None = free text), or raise BackendError.
+
+        Temperature is always 0. Calls that share a message prefix should reuse the engine's
+        KV cache for that prefix (the in-process engine does this by itself)."""
+        ...
+
+    def describe(self) -> dict:
+        """Model identity and settings that change answers; part of the resume key."""
+        ...
+
+
+BACKENDS = ("llama_cpp", "openai", "fake")
+
+
+def get_backend(kind: str, config: BackendConfig) -> Backend:
+    """Get a backend by name; heavy engine imports happen only here."""
+    if kind == "llama_cpp":
+        from extractor.backends.llama_cpp import LlamaCppBackend
+
+        return LlamaCppBackend(config)
+    if kind == "openai":
+        from extractor.backends.openai import OpenAIBackend
+
+        return OpenAIBackend(config)
+    if kind == "fake":
+        from extractor.backends.fake import FakeBackend
+
+        return FakeBackend()
+    from extractor.errors import ExtractorError
+
+    raise ExtractorError(f"Unknown backend {kind!r}: choose one of {', '.join(BACKENDS)}.")
