@@ -1,0 +1,188 @@
+"""The pipeline for one paper: normalise -> rules find candidates -> the model chooses -> Extraction.
+
+The rules produce a complete answer on their own (`Settings(use_model=False)`); the model only
+chooses among what the rules found, inside schemas whose enums are those candidates, so it can
+relabel but never invent a number, a URL or a name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+
+from extractor.backends import Backend
+from extractor.candidates import Quantity, find_names, find_quantities, find_urls, pick_code_url
+from extractor.errors import BackendError
+from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claim, task_candidates
+from extractor.normalize import Normalized, normalize
+from extractor.prompts import claims_question, paper_prefix, paper_question
+from extractor.schema import Claim, Extraction, Paper
+
+MODEL_FIELDS = ("task", "domain", "architecture", "claims")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Pipeline settings that change answers; with the backend's identity they form the resume key."""
+
+    use_model: bool = True
+    ask: tuple[str, ...] = ("task",)  # the fields the model decides; the rules answer the rest
+    context_chars: int = 600  # how much of the abstract the model reads
+
+    def describe(self) -> dict:
+        return {"use_model": self.use_model, "ask": list(self.ask) if self.use_model else [], "context_chars": self.context_chars}
+
+
+@dataclass
+class Draft:
+    """What the rules found and decided for one paper, before the model is asked."""
+
+    paper: Paper
+    norm: Normalized
+    title: str
+    quantities: list[Quantity]
+    labels: list[ClaimLabel]
+    tasks: list[str]
+    domain: str
+    architecture: str
+    introduced: list[str]
+    code_url: str | None
+
+
+@dataclass
+class Result:
+    paper_id: str
+    extraction: Extraction
+    timings: dict[str, float] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0})
+
+
+def draft_extraction(paper: Paper) -> Draft:
+    """Rules alone: every candidate found and labelled, every field guessed."""
+    norm = normalize(paper.abstract)
+    title = normalize(paper.title).text
+    text = norm.text
+    quantities = find_quantities(text)
+    labels = [label_claim(text, q, quantities) for q in quantities]
+    names = [n.text for n in find_names(title, text)]
+    return Draft(
+        paper=paper,
+        norm=norm,
+        title=title,
+        quantities=quantities,
+        labels=labels,
+        tasks=task_candidates(title),
+        domain=guess_domain(title, text),
+        architecture=guess_architecture(title, text),
+        introduced=names,
+        code_url=pick_code_url(find_urls(text)),
+    )
+
+
+def evidence_span(norm: Normalized, q: Quantity) -> tuple[int, int]:
+    """Raw [start, end) of the phrase around a number: from the previous comma to the next one."""
+    text = norm.text
+    lo = max(q.clause.start, q.start - 110)
+    hi = min(q.clause.end, q.end + 90)
+    left = text.rfind(", ", lo, q.start)
+    start = left + 2 if left >= 0 else lo
+    right = min((i for i in (text.find(", ", q.end, hi), text.find(". ", q.end, hi)) if i >= 0), default=hi)
+    while start < q.start and text[start].isspace():
+        start += 1
+    while right > q.end and text[right - 1] in " .,;:":
+        right -= 1
+    if start > lo and text[start - 1].isalnum():  # do not start inside a word
+        start = text.rfind(" ", lo, start) + 1 or lo
+    return norm.raw_span(start, right)
+
+
+def build_claim(draft: Draft, q: Quantity, label: ClaimLabel) -> Claim:
+    start, end = evidence_span(draft.norm, q)
+    return Claim(
+        metric=label.metric,
+        kind=label.kind,  # type: ignore[arg-type]
+        value=q.value,
+        value_max=q.value_max,
+        unit=q.unit,  # type: ignore[arg-type]
+        direction=label.direction,  # type: ignore[arg-type]
+        bound=q.bound,  # type: ignore[arg-type]
+        baseline=label.baseline,
+        evidence=draft.paper.abstract[start:end],
+        evidence_start=start,
+        evidence_end=end,
+    )
+
+
+def finish(draft: Draft, answers: dict) -> Extraction:
+    """The Extraction from the rules' draft and the model's answers (which override the rules)."""
+    kinds: dict[int, str] = answers.get("claim_kinds", {})
+    claims = []
+    for i, (q, label) in enumerate(zip(draft.quantities, draft.labels)):
+        kind = kinds.get(i, label.kind)
+        if kind == "none":
+            continue
+        if kind != label.kind:
+            label = ClaimLabel(kind, "decrease" if kind == "reduction" else label.direction, label.metric, label.baseline)
+        claims.append(build_claim(draft, q, label))
+    return Extraction(
+        task=answers.get("task", draft.tasks[0]),
+        domain=answers.get("domain", draft.domain),
+        architecture=answers.get("architecture", draft.architecture),
+        introduced=draft.introduced,
+        claims=claims,
+        code_url=draft.code_url,
+    )
+
+
+def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[str, int]) -> dict:
+    """Ask the short questions; answers are already inside the candidates' enums."""
+    prefix = paper_prefix(draft.title, re.sub(r"\s+", " ", draft.norm.text), settings.context_chars)
+    answers: dict = {}
+    if {"task", "domain", "architecture"} & set(settings.ask):
+        reply = _call(backend, paper_question(prefix, draft.tasks), tokens)
+        answers.update({k: v for k, v in reply.items() if k in settings.ask})
+    if "claims" in settings.ask and draft.quantities:
+        snippets = [draft.norm.text[max(q.clause.start, q.start - 60) : min(q.clause.end, q.end + 40)] for q in draft.quantities]
+        reply = _call(backend, claims_question(prefix, snippets), tokens)
+        answers["claim_kinds"] = {i: reply.get(f"n{i + 1}") for i in range(len(snippets)) if reply.get(f"n{i + 1}")}
+    return answers
+
+
+def _call(backend: Backend, question, tokens: dict[str, int]) -> dict:
+    done = backend.complete(question.messages, question.schema, question.max_tokens)
+    tokens["prompt"] += done.prompt_tokens
+    tokens["completion"] += done.completion_tokens
+    try:
+        reply = json.loads(done.text)
+    except json.JSONDecodeError as e:
+        raise BackendError(f"The model's answer to the {question.name} question is not JSON: {done.text[:120]!r}") from e
+    if not isinstance(reply, dict):
+        raise BackendError(f"The model's answer to the {question.name} question is not a JSON object.")
+    allowed = question.schema["properties"]
+    return {k: v for k, v in reply.items() if k in allowed and v in allowed[k].get("enum", [v])}
+
+
+def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> Result:
+    """One paper through the whole pipeline, with seconds per stage and tokens spent."""
+    t0 = time.perf_counter()
+    draft = draft_extraction(paper)
+    t1 = time.perf_counter()
+    tokens = {"prompt": 0, "completion": 0}
+    answers = ask_model(draft, backend, settings, tokens) if settings.use_model and backend is not None else {}
+    t2 = time.perf_counter()
+    extraction = finish(draft, answers)
+    t3 = time.perf_counter()
+    return Result(paper.id, extraction, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+
+
+def config_key(backend_description: dict, settings: Settings) -> str:
+    """A short stable hash of everything that changes answers: a rerun with the same key resumes."""
+    import hashlib
+
+    blob = json.dumps({"backend": backend_description, "settings": settings.describe()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+__all__ = ["MODEL_FIELDS", "Draft", "Result", "Settings", "config_key", "draft_extraction", "extract_paper", "finish"]

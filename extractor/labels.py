@@ -1,0 +1,172 @@
+"""Rules that label what `candidates` found and guess the paper-level fields from keywords.
+
+These are the rules-alone answers (`extract --no-model`) and the defaults the model may
+override. Pure functions over clean text: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.candidates import Quantity
+
+_SPEED = re.compile(r"faster|speed-?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|\btime\b|quicker|tokens?/s|per second", re.I)
+_TIME = re.compile(r"latency|\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+_FAST = re.compile(r"faster|speed-?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
+_REDUCE = re.compile(r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decrease\w*|drop", re.I)
+_IMPROVE = re.compile(r"improv\w*|gains?\b|outperform\w*|increase\w*|higher|better|boost\w*|surpass\w*|enhance\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
+_SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
+_COST = re.compile(r"budget|\$|cost|dollars", re.I)
+_ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
+
+
+@dataclass(frozen=True)
+class ClaimLabel:
+    kind: str
+    direction: str
+    metric: str
+    baseline: str | None
+
+
+def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
+    """Words before the number (from the clause start or the previous number) and after it."""
+    start = max([q.clause.start] + [o.end for o in others if o.end <= q.start])
+    end = min([q.clause.end] + [o.start for o in others if o.start >= q.end])
+    return text[max(start, q.start - 70) : q.start], text[q.end : min(end, q.end + 70)]
+
+
+def label_claim(text: str, q: Quantity, others: list[Quantity]) -> ClaimLabel:
+    """Kind, direction, metric and baseline of one quantity, from the words around it."""
+    before, after = _windows(text, q, others)
+    near = after[:40] + " " + before[-40:]
+    if _SPEED.search(near):
+        kind = "speedup"
+        direction = "decrease" if _TIME.search(near) and not _FAST.search(near) else "increase"
+    elif _COST.search(near) and q.unit == "abs":
+        kind, direction = "other", "decrease"
+    elif _REDUCE.search(near):
+        kind, direction = "reduction", "decrease"
+    elif _IMPROVE.search(near) or (q.unit == "x"):
+        kind, direction = "improvement", "increase"
+        if _ERROR.search(near):
+            direction = "decrease"
+    elif _SCORE.search(near) or q.unit == "abs":
+        kind, direction = "score", "increase"
+    else:
+        kind, direction = "other", "increase"
+    return ClaimLabel(kind, direction, _metric(after, before, kind), _baseline(after))
+
+
+_METRIC_STOP = re.compile(
+    r"^(?:of|in|on|the|a|an|and|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
+    r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
+    r"faster|smaller|larger|savings?|points?|times|overall|total|additional|absolute|relative|only|up)$",
+    re.I,
+)
+
+
+def _metric(after: str, before: str, kind: str) -> str:
+    """The short noun phrase measured: words after the number, minus comparison words."""
+    words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
+    picked: list[str] = []
+    for w in words:
+        if w.lower() in {"compared", "than", "over", "on", "across", "while", "against", "vs", "with", "without", "when", "at"}:
+            if picked:
+                break
+            continue
+        if not _METRIC_STOP.match(w):
+            picked.append(w.strip(".").lower())
+        if len(picked) == 3:
+            break
+    if picked:
+        return " ".join(picked)
+    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
+    if m and not _METRIC_STOP.match(m.group(1).split()[-1]):
+        return m.group(1).lower()
+    return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
+
+
+_BASELINE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|relative\s+to|over|than|against|vs\.?|versus|from)\s+(?:the\s+)?"
+    r"([\w\-.+/ ]{2,50}?)(?=\s*(?:[,.;()]|\s(?:on|in|for|across|while|with|and|by|at|under)\b|$))",
+    re.I,
+)
+
+
+def _baseline(after: str) -> str | None:
+    m = _BASELINE.search(after)
+    return m.group(1).strip() if m else None
+
+
+# --- paper-level fields ---------------------------------------------------------------------
+
+_DOMAIN_CUES: dict[str, re.Pattern[str]] = {
+    "code": re.compile(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor", re.I),
+    "speech": re.compile(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker", re.I),
+    "vision": re.compile(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|\bOCR\b", re.I),
+    "multimodal": re.compile(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning", re.I),
+    "time-series": re.compile(r"time[- ]series|forecasting", re.I),
+    "science": re.compile(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI|clinical|medical", re.I),
+    "robotics": re.compile(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation", re.I),
+}
+
+
+def guess_domain(title: str, text: str) -> str:
+    """The modality with the most cues, the title counting three times; language by default."""
+    scores = {d: 3 * len(p.findall(title)) + len(p.findall(text)) for d, p in _DOMAIN_CUES.items()}
+    if scores["multimodal"] and (scores["multimodal"] >= 2 or scores["vision"]):
+        return "multimodal"
+    best = max(scores, key=lambda d: scores[d])
+    return best if scores[best] >= 3 else "language"
+
+
+_ARCH_CUES: dict[str, re.Pattern[str]] = {
+    "decoder-only": re.compile(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen", re.I),
+    "encoder-only": re.compile(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|\bencoders?\b(?!-)", re.I),
+    "encoder-decoder": re.compile(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence", re.I),
+    "state-space": re.compile(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren", re.I),
+}
+_COMPARE = re.compile(r"\bcompar\w*|\bvs\.?\b|versus|\bboth\b|different architectures|architectures", re.I)
+_LLM = re.compile(r"\bLLMs?\b|large language models?|language models?|transformer", re.I)
+
+
+def guess_architecture(title: str, text: str) -> str:
+    """The family the paper names most; `multiple` when it compares several; `hybrid` when it mixes."""
+    scores = {a: 3 * len(p.findall(title)) + len(p.findall(text)) for a, p in _ARCH_CUES.items()}
+    named = [a for a, s in scores.items() if s >= 2]
+    if re.search(r"\bhybrid\b", title + " " + text, re.I) and scores["state-space"]:
+        return "hybrid"
+    if len(named) >= 2 and _COMPARE.search(title + " " + text):
+        ranked = sorted(named, key=lambda a: -scores[a])
+        if scores[ranked[1]] * 2 >= scores[ranked[0]]:
+            return "multiple"
+    best = max(scores, key=lambda a: scores[a])
+    if scores[best]:
+        return best
+    return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
+
+
+_TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of)\s+", re.I)
+
+
+def task_candidates(title: str) -> list[str]:
+    """Short lowercase noun phrases from the title that could name the task; best guess first."""
+    head, sep, rest = title.partition(":")
+    body = rest if sep and len(head.split()) <= 4 else title
+    body = re.sub(r"[?!.]+$", "", body).strip()
+    out: list[str] = []
+    m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I)
+    if m:
+        out.append(m.group(1))
+    parts = [p for p in _TASK_SPLIT.split(body) if p]
+    out.extend(parts)
+    out.append(body)
+    cleaned = []
+    for phrase in out:
+        phrase = re.sub(r"^(?:a|an|the|efficient|towards?|on)\s+", "", phrase.strip(), flags=re.I).lower()
+        phrase = re.sub(r"\s+", " ", phrase)
+        words = phrase.split()
+        if words and len(words) <= 8 and phrase not in cleaned:
+            cleaned.append(phrase)
+    return cleaned or [title.lower()[:60]]
