@@ -221,10 +221,10 @@ def pick_code_url(urls: list[Candidate]) -> str | None:
 # Names the corpus uses but does not coin; they are never "introduced".
 KNOWN_NAMES = frozenset(
     "bert roberta gpt gpt2 gpt3 gpt4 gpt35 chatgpt llama llama2 llama3 t5 bart mamba vit clip mistral falcon gemma "
-    "qwen phi opt bloom palm xlnet electra deberta albert whisper wav2vec hubert mt5 flant5 codet5 codellama "
+    "qwen phi opt bloom palm xlnet electra deberta albert whisper wav2vec hubert mt5 flant5 modernbert llm2vec splade "
     "llm llms lm lms nlp nlu nlg ai gpu gpus cpu cpus tpu api sota moe rag asr tts mt qa vlm vlms mllm mllms "
     "rnn rnns lstm cnn cnns ssm ssms kv fp16 fp32 int8 int4 bf16 glue superglue mmlu imagenet coco squad "
-    "librispeech humaneval gsm8k wmt ctc json html url pdf sql i ii iii iv we our the this".split()
+    "librispeech humaneval gsm8k wmt ctc json html url pdf sql flops mteb i ii iii iv we our the this".split()
 )
 _COIN_VERB = re.compile(
     r"\b(?:we|this\s+paper|this\s+work|paper)\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|develop|design|build|release|call|dub|name|term|create|construct|curate)s?d?\b"
@@ -236,13 +236,16 @@ _ACRONYM_DEF = re.compile(r"((?:[A-Z][\w\-]*\s+){1,8}?(?:[\w\-]+\s+){0,3}[\w\-]+
 
 
 def _looks_coined(token: str) -> bool:
-    """Coined names mix case, carry digits, or are all capitals: CodeT5, VoxtLM, DONUT."""
+    """Coined names mix case inside a word, carry digits, or are all capitals: CodeT5, VoxtLM, DONUT.
+
+    "Decoder-Only" or "Pre-Training" are capitalised compounds, not names."""
     core = token.strip(".-+")
-    if len(core) < 2 or core.lower().replace("-", "").replace(".", "") in KNOWN_NAMES:
+    if len(core) < 2 or re.sub(r"[\W_]+", "", core.lower()) in KNOWN_NAMES:
         return False
-    inner_caps = any(c.isupper() for c in core[1:])
+    parts = [p for p in re.split(r"[-.]", core) if p]
+    inner_caps = any(any(c.isupper() for c in p[1:]) for p in parts)
     has_digit = any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
-    return (inner_caps or has_digit) and not core.isdigit()
+    return inner_caps or has_digit
 
 
 def _initials_match(full: str, acronym: str) -> bool:
@@ -266,12 +269,19 @@ def _title_prefix(title: str) -> list[Candidate]:
     return []
 
 
+_COINED_PHRASE = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?(?:(?:new|novel|simple|first)\s+)*((?:[A-Z][\w\-+]*\s+){1,4}?[A-Z][\w\-+]*)\b")
+
+
 def find_names(title: str, text: str) -> list[Candidate]:
-    """Names the paper may coin: the title's prefix, acronym definitions, coined-looking words
-    in sentences that propose something. Offsets into `title + "\\n" + text`."""
+    """Names the paper may coin: the title's prefix and coined-looking title words, acronyms
+    it defines while proposing something, and the name right after a verb that coins.
+    Offsets into `title + "\\n" + text`."""
     names: list[Candidate] = list(_title_prefix(title))
     offset = len(title) + 1
     whole = title + "\n" + text
+    coin_spans = [Span(0, len(title))] + [
+        Span(offset + s.start, offset + s.end) for s in split_spans(text) if _COIN_VERB.search(text[s.start : s.end])
+    ]
     for m in _ACRONYM_DEF.finditer(whole):
         full, acronym = m.group(1), m.group(2)
         words = full.split()
@@ -279,18 +289,23 @@ def find_names(title: str, text: str) -> list[Candidate]:
         while words and not words[0][:1].isupper():
             words.pop(0)
         full = " ".join(words)
-        if acronym.lower() in KNOWN_NAMES or not full or not _initials_match(full, acronym):
+        in_coin = any(s.start <= m.start(2) < s.end for s in coin_spans) or acronym in title
+        if not in_coin or acronym.lower() in KNOWN_NAMES or not full or not _initials_match(full, acronym):
             continue
         names.append(Candidate("name", acronym, m.start(2), m.end(2)))
         names.append(Candidate("name", full, m.end(1) - len(full), m.end(1)))
-    for sentence in split_spans(text):
-        body = text[sentence.start : sentence.end]
-        if not _COIN_VERB.search(body):
+    for verb in _COIN_VERB.finditer(text):
+        after = text[verb.end() : verb.end() + 80]
+        tokens = _NAME_TOKEN.findall(after.split(",")[0].split(" that ")[0])[:6]
+        coined = [t for t in tokens if _looks_coined(t) or (t.isupper() and len(t) >= 3 and t.lower() not in KNOWN_NAMES)]
+        if coined:
+            start = offset + verb.end() + after.find(coined[0])
+            names.append(Candidate("name", coined[0], start, start + len(coined[0])))
             continue
-        for m in _NAME_TOKEN.finditer(body):
-            token = m.group(1)
-            if _looks_coined(token) or (token.isupper() and len(token) >= 3 and token.lower() not in KNOWN_NAMES):
-                names.append(Candidate("name", token, offset + sentence.start + m.start(1), offset + sentence.start + m.end(1)))
+        phrase = _COINED_PHRASE.match(after)
+        if phrase and not any(w.lower() in KNOWN_NAMES for w in phrase.group(1).split()):
+            start = offset + verb.end() + phrase.start(1)
+            names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
     for m in _NAME_TOKEN.finditer(title):
         if _looks_coined(m.group(1)):
             names.append(Candidate("name", m.group(1), m.start(1), m.end(1)))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_names, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claim, task_candidates
+from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, task_candidates
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
@@ -65,7 +65,7 @@ def draft_extraction(paper: Paper) -> Draft:
     title = normalize(paper.title).text
     text = norm.text
     quantities = find_quantities(text)
-    labels = [label_claim(text, q, quantities) for q in quantities]
+    labels = label_claims(text, quantities)
     names = [n.text for n in find_names(title, text)]
     return Draft(
         paper=paper,

@@ -14,11 +14,18 @@ from extractor.candidates import Quantity
 _SPEED = re.compile(r"faster|speed-?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|\btime\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 _FAST = re.compile(r"faster|speed-?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
-_REDUCE = re.compile(r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decrease\w*|drop", re.I)
+_REDUCE = re.compile(
+    r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decrease\w*|"
+    r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
+    re.I,
+)
 _IMPROVE = re.compile(r"improv\w*|gains?\b|outperform\w*|increase\w*|higher|better|boost\w*|surpass\w*|enhance\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
-_COST = re.compile(r"budget|\$|cost|dollars", re.I)
+_COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
+# The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
+_PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -33,29 +40,50 @@ def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
     """Words before the number (from the clause start or the previous number) and after it."""
     start = max([q.clause.start] + [o.end for o in others if o.end <= q.start])
     end = min([q.clause.end] + [o.start for o in others if o.start >= q.end])
-    return text[max(start, q.start - 70) : q.start], text[q.end : min(end, q.end + 70)]
+    return text[max(start, q.start - 80) : q.start], text[q.end : min(end, q.end + 80)]
 
 
-def label_claim(text: str, q: Quantity, others: list[Quantity]) -> ClaimLabel:
-    """Kind, direction, metric and baseline of one quantity, from the words around it."""
-    before, after = _windows(text, q, others)
-    near = after[:40] + " " + before[-40:]
-    if _SPEED.search(near):
-        kind = "speedup"
-        direction = "decrease" if _TIME.search(near) and not _FAST.search(near) else "increase"
-    elif _COST.search(near) and q.unit == "abs":
-        kind, direction = "other", "decrease"
-    elif _REDUCE.search(near):
-        kind, direction = "reduction", "decrease"
-    elif _IMPROVE.search(near) or (q.unit == "x"):
-        kind, direction = "improvement", "increase"
-        if _ERROR.search(near):
-            direction = "decrease"
-    elif _SCORE.search(near) or q.unit == "abs":
-        kind, direction = "score", "increase"
-    else:
-        kind, direction = "other", "increase"
-    return ClaimLabel(kind, direction, _metric(after, before, kind), _baseline(after))
+def _cue(window: str, unit: str) -> tuple[str, str] | None:
+    """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups)."""
+    if _SPEED.search(window):
+        return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
+    if _COST.search(window) and unit == "abs":
+        return "other", "decrease"
+    if _REDUCE.search(window):
+        return "reduction", "decrease"
+    if _IMPROVE.search(window):
+        return "improvement", "decrease" if _ERROR.search(window) else "increase"
+    if _SCORE.search(window):
+        return "score", "increase"
+    return None
+
+
+def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
+    """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
+    labels: list[ClaimLabel | None] = [None] * len(quantities)
+    cues: list[tuple[str, str] | None] = [None] * len(quantities)
+    for i in reversed(range(len(quantities))):
+        q = quantities[i]
+        before, after = _windows(text, q, quantities)
+        phrase = _PHRASE_END.split(after, maxsplit=1)[0]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
+            cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
+        elif re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
+            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
+        else:
+            cues[i] = _cue(phrase, q.unit) or _cue(before, q.unit)
+    for i, q in enumerate(quantities):
+        cue = cues[i]
+        if cue is None:
+            prev = quantities[i - 1] if i else None
+            same_sentence = prev is not None and prev.clause == q.clause and labels[i - 1] is not None
+            cue = (labels[i - 1].kind, labels[i - 1].direction) if same_sentence else None  # type: ignore[union-attr]
+        if cue is None:
+            cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
+        before, after = _windows(text, q, quantities)
+        labels[i] = ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), _baseline(after))
+    return [label for label in labels if label is not None]
 
 
 _METRIC_STOP = re.compile(
