@@ -1,0 +1,202 @@
+"""Rows -> output: rich tables for people, JSON / JSONL / CSV for pipes. Builds values; the CLI prints them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from extractor.evaluate import HEADLINE, PaperDiff
+
+FORMATS = ("table", "json", "jsonl", "csv")
+BOUND_SIGNS = {"exact": "", "up-to": "≤", "at-least": "≥", "about": "~"}
+UNIT_SIGNS = {"x": "×", "%": "%", "abs": ""}
+
+
+def render(columns: list[str], rows: Sequence[tuple], fmt: str, title: str | None = None) -> str | Table:
+    """One result set in the format asked for: a rich Table for `table`, text for the others."""
+    if fmt == "table":
+        return _table(columns, rows, title)
+    records = [dict(zip(columns, row)) for row in rows]
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2, default=str)
+    if fmt == "jsonl":
+        return "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in records)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)  # the csv module writes None as an empty field
+        return out.getvalue().rstrip("\n")
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def compact_number(value: float) -> str:
+    """Floats as people write them: 20.6 not 20.600000, 3 not 3.0, four significant digits for fractions."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    digits = max(4, len(str(int(abs(value)))) + 2)  # never round away the integer part
+    return f"{value:.{digits}g}"
+
+
+def _cell(value: Any) -> Text:
+    # Text, not str: a "[...]" in an abstract must not be read as rich markup.
+    if value is None:
+        return Text("–", style="dim")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if isinstance(value, float):
+        return Text(compact_number(value))
+    if isinstance(value, (list, tuple)):
+        return Text(", ".join(str(v) for v in value))
+    if isinstance(value, Text):
+        return value
+    return Text(str(value))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _table(columns: list[str], rows: Sequence[tuple], title: str | None) -> Table:
+    table = Table(title=title, header_style="bold")
+    for index, name in enumerate(columns):
+        values = [row[index] for row in rows if row[index] is not None]
+        numeric = bool(values) and all(_is_number(v) for v in values)
+        # fold: a long URL or name breaks inside the cell instead of being cut off
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def format_value(value: float, value_max: float | None, unit: str, bound: str) -> str:
+    """A claim's number as one would write it: "≤3.65×", "41–137×", "~2×", "≥75%"."""
+    number = compact_number(value)
+    if value_max is not None and value_max != value:
+        number = f"{number}–{compact_number(value_max)}"
+    return f"{BOUND_SIGNS.get(bound, '')}{number}{UNIT_SIGNS.get(unit, '')}"
+
+
+def speedup_table(columns: list[str], rows: Sequence[tuple]) -> Table:
+    """The speed-up comparison: value, range, unit and bound folded into one right-aligned column."""
+    folded = {"value_max", "unit", "bound"}
+    at = {name: i for i, name in enumerate(columns)}
+    kept = [name for name in columns if name not in folded]
+    table = Table(title="Reported speed-ups", header_style="bold")
+    for name in kept:
+        if name == "value":
+            table.add_column("speed-up", justify="right", style="bold green", no_wrap=True)
+        else:
+            table.add_column(name, overflow="fold")
+
+    def get(row: tuple, name: str, default: Any = None) -> Any:
+        return row[at[name]] if name in at and row[at[name]] is not None else default
+
+    for row in rows:
+        cells = []
+        for name in kept:
+            if name == "value" and get(row, "value") is not None:
+                unit, bound = get(row, "unit", "x"), get(row, "bound", "exact")
+                cells.append(Text(format_value(get(row, "value"), get(row, "value_max"), unit, bound)))
+            else:
+                cells.append(_cell(get(row, name)))
+        table.add_row(*cells)
+    return table
+
+
+def mark_evidence(abstract: str, spans: Iterable[tuple[int, int]]) -> Text:
+    """The abstract with each claim's evidence highlighted, so a reader can check the grounding at a glance."""
+    text = Text(abstract)
+    for start, end in spans:
+        start, end = max(0, start), min(len(abstract), end)
+        if start < end:
+            text.stylize("bold reverse", start, end)
+    return text
+
+
+def score_table(metrics: dict[str, float | int], targets: dict[str, float] | None = None) -> Table:
+    """One row per metric; headline metrics in bold; with targets, a ✓ / ✗ per targeted metric."""
+    table = Table(title="Scores", header_style="bold")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    if targets:
+        table.add_column("target", justify="right")
+        table.add_column("", justify="center")
+    for name, value in metrics.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        style = "bold" if name in HEADLINE or name == "overall" else ""
+        cells = [Text(name, style=style), Text(shown, style=style)]
+        if targets:
+            target = targets.get(name)
+            if target is None:
+                cells += [Text(""), Text("")]
+            else:
+                ok = value >= target
+                cells += [Text(f"{target:.3f}"), Text("✓", style="green") if ok else Text("✗", style="bold red")]
+        table.add_row(*cells)
+    return table
+
+
+def _claim_line(c: dict) -> str:
+    value = _float_or_none(c.get("value"))
+    if value is None:
+        number = repr(c.get("value"))
+    else:
+        number = format_value(value, _float_or_none(c.get("value_max")), str(c.get("unit")), str(c.get("bound")))
+    evidence = c.get("evidence") or ""
+    line = f"{number} {c.get('kind')} {c.get('direction')} · {c.get('metric')}"
+    return f'{line} — "{evidence}"' if evidence else line
+
+
+def _float_or_none(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _paper_diff(d: PaperDiff) -> Text:
+    text = Text()
+    text.append(d.paper_id, style="bold")
+    if d.missing:
+        text.append("  no prediction", style="bold red")
+    lines: list[tuple[str, str, str]] = []  # (label, body, style)
+    if d.task:
+        mark = "ok" if d.task.passed else "miss"
+        closest = f", closest {d.task.best!r}" if d.task.best != d.task.gold else ""
+        lines.append(("task", f"{d.task.pred!r} vs gold {d.task.gold!r}{closest} (F1 {d.task.f1:.2f}, {mark})", ""))
+    for name in ("domain", "architecture", "code_url"):
+        diff = getattr(d, name)
+        if diff:
+            lines.append((name, f"{diff.pred!r} vs gold {diff.gold!r}", ""))
+    if d.introduced_missed:
+        lines.append(("introduced missed", ", ".join(d.introduced_missed), "yellow"))
+    if d.introduced_invented:
+        lines.append(("introduced invented", ", ".join(d.introduced_invented), "red"))
+    lines += [("missed", _claim_line(c), "yellow") for c in d.claims_missed]
+    lines += [("invented", _claim_line(c), "red") for c in d.claims_invented]
+    for pair in d.claims_mislabeled:
+        wrong = ", ".join(f"{f} {pair.pred.get(f)} ≠ {pair.gold[f]}" for f in pair.fields)
+        lines.append(("wrong label", f"{wrong} · {_claim_line(pair.gold)}", "magenta"))
+    for label, body, style in lines:
+        text.append("\n  ")
+        text.append(f"{label}: ", style=f"bold {style}".strip())
+        text.append(body)
+    return text
+
+
+def diff_text(diffs: Sequence[PaperDiff]) -> Group | Text:
+    """`extractor eval --explain`: per paper, what the prediction got wrong against gold."""
+    if not diffs:
+        return Text("No differences from gold.", style="green")
+    return Group(*(_paper_diff(d) for d in diffs))
