@@ -38,6 +38,17 @@ def render(columns: list[str], rows: Sequence[tuple], fmt: str, title: str | Non
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
+def records_text(records: Sequence[dict], fmt: str) -> str:
+    """Whole records (export): JSON keeps the nesting; CSV puts lists into JSON-encoded cells."""
+    if fmt == "json":
+        return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    columns = list(records[0]) if records else ["id"]
+    rows = [tuple(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in r.values()) for r in records]
+    return str(render(columns, rows, "csv")) + "\n"
+
+
 def compact_number(value: float) -> str:
     """Floats as people write them: 20.6 not 20.600000, 3 not 3.0, four significant digits for fractions."""
     if not math.isfinite(value):
@@ -89,15 +100,17 @@ def format_value(value: float, value_max: float | None, unit: str, bound: str) -
 
 def speedup_table(columns: list[str], rows: Sequence[tuple]) -> Table:
     """The speed-up comparison: value, range, unit and bound folded into one right-aligned column."""
-    folded = {"value_max", "unit", "bound"}
+    folded = {"value_max", "unit", "bound", "title", "direction"}  # in the value cell, or in --format json/csv
     at = {name: i for i, name in enumerate(columns)}
     kept = [name for name in columns if name not in folded]
     table = Table(title="Reported speed-ups", header_style="bold")
     for name in kept:
         if name == "value":
             table.add_column("speed-up", justify="right", style="bold green", no_wrap=True)
+        elif name in {"paper_id", "architecture"}:
+            table.add_column(name, no_wrap=True)
         else:
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow="fold", ratio=1)
 
     def get(row: tuple, name: str, default: Any = None) -> Any:
         return row[at[name]] if name in at and row[at[name]] is not None else default
@@ -108,10 +121,16 @@ def speedup_table(columns: list[str], rows: Sequence[tuple]) -> Table:
             if name == "value" and get(row, "value") is not None:
                 unit, bound = get(row, "unit", "x"), get(row, "bound", "exact")
                 cells.append(Text(format_value(get(row, "value"), get(row, "value_max"), unit, bound)))
+            elif name == "method" and get(row, "method") is None:
+                cells.append(Text(_shorten(str(get(row, "title", ""))), style="dim"))  # no coined name: the title
             else:
                 cells.append(_cell(get(row, name)))
         table.add_row(*cells)
     return table
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def mark_evidence(abstract: str, spans: Iterable[tuple[int, int]]) -> Text:

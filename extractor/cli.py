@@ -1,0 +1,367 @@
+"""Command-line interface: parse options, call the library, print. Data on stdout, progress on stderr."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from extractor.errors import ExtractorError
+
+DEFAULT_DB = "outputs/extractor.duckdb"
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _stdout():
+    from rich.console import Console
+
+    return Console(soft_wrap=True)
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Turn ExtractorError into a clean message and exit code 1; EXTRACTOR_DEBUG=1 keeps tracebacks."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ExtractorError as e:
+            if os.environ.get("EXTRACTOR_DEBUG"):
+                raise
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def db_option(fn: Callable) -> Callable:
+    return click.option(
+        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="DuckDB file to use."
+    )(fn)
+
+
+def format_option(fn: Callable) -> Callable:
+    from extractor.report import FORMATS
+
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+    )(fn)
+
+
+def _open_store(db: str, read_only: bool = False):
+    from extractor.errors import StoreError
+    from extractor.store import Store
+
+    if read_only and db != ":memory:" and not Path(db).exists():
+        raise StoreError(f"No database at {db}. Run `extractor extract PATH --db {db}` first (or `make demo`).")
+    return Store(db, read_only=read_only)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, title: str | None = None) -> None:
+    from extractor.report import render
+
+    out = render(columns, rows, fmt, title=title)
+    if isinstance(out, str):
+        click.echo(out, nl=not out.endswith("\n"))
+    else:
+        _stdout().print(out)
+
+
+@click.group()
+@click.version_option(package_name="extractor")
+def cli() -> None:
+    """Extract tasks, architectures, coined names and quantitative claims from ML paper abstracts
+    with a local quantized LLM, store them in DuckDB and query them.
+
+    \b
+    Quick start:
+        extractor extract --sample          # the bundled 176 papers, bundled model
+        extractor speedups                  # the table of reported speed-ups
+        extractor sql "select kind, count(*) from claims group by kind"
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--sample", is_flag=True, help="Extract the bundled sample corpus (176 papers).")
+@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing"]), help="Input format (default: from the extension).")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True, help="A bad input record stops the run, or is skipped and reported.")
+@click.option("--backend", type=click.Choice(["llama_cpp", "openai", "fake"]), default="llama_cpp", show_default=True, help="Model engine.")
+@click.option("--model", "model", help="GGUF path (llama_cpp; default: the bundled SmolLM2) or model name (openai).")
+@click.option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai).")
+@click.option("--api-key-env", help="Name of the environment variable holding the API key (never the key itself).")
+@click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
+@click.option("--threads", type=int, help="CPU threads for llama.cpp (default: all cores).")
+@click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
+@click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config.")
+@click.option("--limit", type=int, help="Only the first N papers.")
+@db_option
+@handle_errors
+def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_error: str, backend: str, model: str | None,
+            base_url: str | None, api_key_env: str | None, structured: str, concurrency: int, threads: int | None,
+            no_model: bool, force: bool, limit: int | None, db: str) -> None:
+    """Extract papers from PATHS (JSONL, JSON array, CSV, listing-page text, or - for stdin) into the database.
+
+    A rerun skips papers already extracted with the same model and settings, so an interrupted
+    run resumes where it stopped.
+
+    \b
+    Examples:
+        extractor extract --sample
+        extractor extract papers.jsonl --db my.duckdb
+        extractor extract listing.txt --no-model
+        cat papers.jsonl | extractor extract - --input-format jsonl
+        extractor extract papers.csv --backend openai --base-url http://127.0.0.1:8000/v1 --model local --concurrency 4
+    """
+    from extractor.backends import BackendConfig, get_backend
+    from extractor.corpus import read_papers, read_sample
+    from extractor.extract import Settings
+    from extractor.run import run_extraction
+
+    err = _stderr()
+    if not paths and not sample:
+        raise click.UsageError("Give one or more PATHS to read, or --sample for the bundled corpus.")
+    skipped: list[str] = []
+    t0 = time.perf_counter()
+    papers = list(read_sample()) if sample else []
+    papers += list(read_papers(paths, input_format, on_error=on_error, on_skip=lambda e: skipped.append(str(e))))
+    read_seconds = time.perf_counter() - t0
+    for message in skipped:
+        err.print(f"[yellow]skipped[/]: {message}", highlight=False)
+    if limit is not None:
+        papers = papers[:limit]
+    settings = Settings(use_model=not no_model)
+    engine = None
+    if not no_model:
+        config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env, structured=structured)
+        with err.status(f"Loading {backend} model ..."):
+            engine = get_backend(backend, config)
+        if backend == "openai":
+            err.print(f"Structured output: {getattr(engine, 'structured', structured)}")
+    with _open_store(db) as store:
+        summary = _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds)
+    _print_summary(summary, len(skipped), db)
+    if summary.failed:
+        sys.exit(2)
+
+
+def _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from extractor.run import run_extraction
+
+    columns = [TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} papers/s"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=_stderr(), transient=False) as progress:
+        task = progress.add_task("extract", total=None, rate="–")
+
+        def on_start(n: int) -> None:
+            progress.update(task, total=n)
+
+        def on_paper(summary, paper_id: str) -> None:
+            n = summary.done + len(summary.failed)
+            progress.update(task, completed=n, rate=f"{n / summary.seconds:.2f}" if summary.seconds else "–")
+
+        try:
+            return run_extraction(store, papers, engine, settings, force=force, concurrency=concurrency,
+                                  on_start=on_start, on_paper=on_paper, read_seconds=read_seconds)
+        except KeyboardInterrupt:
+            progress.stop()
+            _stderr().print("[yellow]Interrupted.[/] Every finished paper is stored; rerun the same command to resume.")
+            sys.exit(130)
+
+
+def _print_summary(summary, skipped: int, db: str) -> None:
+    err = _stderr()
+    rate = summary.done / summary.seconds * 60 if summary.seconds else 0.0
+    err.print(
+        f"{summary.done} extracted, {summary.skipped} already done, {len(summary.failed)} failed, "
+        f"{skipped} input records skipped, {summary.problems} validation problems "
+        f"({summary.seconds:.1f}s, {rate:.0f} papers/min) -> {db}",
+        highlight=False,
+    )
+    for paper_id, reason in list(summary.failed.items())[:10]:
+        err.print(f"[red]failed[/] {paper_id}: {reason}", highlight=False)
+    if summary.failed:
+        err.print("Failed papers are retried by the next run of the same command.")
+
+
+@cli.command()
+@click.argument("query")
+@format_option
+@db_option
+@handle_errors
+def sql(query: str, fmt: str, db: str) -> None:
+    """Run a SQL QUERY against the database.
+
+    Tables: papers, runs, extractions, claims, introduced, problems.
+
+    \b
+    Example:
+        extractor sql "select kind, count(*) from claims group by kind"
+    """
+    with _open_store(db, read_only=True) as store:
+        columns, rows = store.query(query)
+    _print_rows(columns, rows, fmt)
+
+
+@cli.command()
+@click.option("--task", help="Only papers whose task contains this text.")
+@click.option("--architecture", help="Only this architecture family, e.g. decoder-only.")
+@click.option("--min-value", type=float, help="Only speed-ups of at least this value.")
+@format_option
+@db_option
+@handle_errors
+def speedups(task: str | None, architecture: str | None, min_value: float | None, fmt: str, db: str) -> None:
+    """The comparison table of reported speed-ups, largest first.
+
+    \b
+    Example:
+        extractor speedups --architecture decoder-only --min-value 2
+    """
+    from extractor.report import speedup_table
+
+    with _open_store(db, read_only=True) as store:
+        columns, rows = store.speedups(task=task, architecture=architecture, min_value=min_value)
+    if fmt == "table":
+        _stdout().print(speedup_table(columns, rows))
+    else:
+        _print_rows(columns, rows, fmt)
+
+
+@cli.command()
+@click.argument("paper_id")
+@db_option
+@handle_errors
+def show(paper_id: str, db: str) -> None:
+    """One paper: its fields, its claims, and the abstract with each claim's evidence marked.
+
+    \b
+    Example:
+        extractor show p008
+    """
+    from rich.panel import Panel
+
+    from extractor.report import format_value, mark_evidence, render
+
+    with _open_store(db, read_only=True) as store:
+        paper = store.paper(paper_id)
+        found = dict(store.extractions([paper_id]))
+        problems = store.problems(paper_id)
+    if paper is None:
+        raise ExtractorError(f"No paper {paper_id!r} in {db}. List ids with: extractor sql \"select id, title from papers\"")
+    out = _stdout()
+    out.print(f"[bold]{paper.title}[/]  ({paper.id})", highlight=False)
+    extraction = found.get(paper_id)
+    if extraction is None:
+        out.print("Not extracted yet: run `extractor extract`.")
+        return
+    for name in ("task", "domain", "architecture", "code_url"):
+        out.print(f"[dim]{name}:[/] {getattr(extraction, name)}", highlight=False)
+    out.print(f"[dim]introduced:[/] {', '.join(extraction.introduced) or '-'}", highlight=False)
+    rows = [(i + 1, c.kind, format_value(c.value, c.value_max, c.unit, c.bound), c.direction, c.metric, c.baseline, c.evidence)
+            for i, c in enumerate(extraction.claims)]
+    out.print(render(["#", "kind", "value", "direction", "metric", "baseline", "evidence"], rows, "table", title="Claims"))
+    spans = [(c.evidence_start, c.evidence_end) for c in extraction.claims if c.evidence_start is not None]
+    out.print(Panel(mark_evidence(paper.abstract, spans), title="Abstract (evidence marked)"))
+    for p in problems:
+        out.print(f"[yellow]problem[/] {p.rule} {p.field}: {p.message}", highlight=False)
+
+
+@cli.command(name="validate")
+@format_option
+@db_option
+@handle_errors
+def validate_command(fmt: str, db: str) -> None:
+    """List the validation problems found in stored extractions.
+
+    \b
+    Example:
+        extractor validate --format csv > problems.csv
+    """
+    with _open_store(db, read_only=True) as store:
+        problems = store.problems()
+    rows = [(p.paper_id, p.rule, p.field, p.message) for p in problems]
+    _print_rows(["paper_id", "rule", "field", "message"], rows, fmt, title=f"{len(rows)} validation problems")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="File to write (default stdout).")
+@db_option
+@handle_errors
+def export(fmt: str, output: str, db: str) -> None:
+    """Export one record per paper: SCHEMA.md's fields plus id (the format eval/score.py reads).
+
+    \b
+    Example:
+        extractor export --format jsonl > predictions.jsonl
+    """
+    from extractor.report import records_text
+    from extractor.schema import export_record
+
+    with _open_store(db, read_only=True) as store:
+        text = records_text([export_record(pid, e) for pid, e in store.extractions()], fmt)
+    with click.open_file(output, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Score a JSONL export instead of the database.")
+@click.option("--ids", help="Only these ids: comma-separated, or @FILE with one id per line.")
+@click.option("--explain", is_flag=True, help="Also show, per paper, what was missed, invented or mislabelled.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@db_option
+@handle_errors
+def eval_command(gold: str, pred: str | None, ids: str | None, explain: bool, fmt: str, db: str) -> None:
+    """Score extractions against answers in GOLD (dev_gold.jsonl's format); same figures as eval/score.py.
+
+    \b
+    Example:
+        extractor eval ../shared/data/dev_gold.jsonl --explain
+    """
+    from extractor.evaluate import explain as explain_diffs
+    from extractor.evaluate import load_records, score
+    from extractor.report import diff_text, score_table
+    from extractor.schema import export_record
+
+    answers = load_records(gold)
+    if pred:
+        predictions = load_records(pred)
+    else:
+        with _open_store(db, read_only=True) as store:
+            predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
+    chosen = _parse_ids(ids) if ids else None
+    metrics = score(predictions, answers, chosen)
+    if fmt == "json":
+        click.echo(json.dumps(metrics))
+    else:
+        _stdout().print(score_table(metrics, TARGETS))
+    if explain:
+        _stdout().print(diff_text(explain_diffs(predictions, answers, chosen)))
+
+
+TARGETS = {
+    "overall": 0.80, "claims_f1": 0.80, "claims_kind_f1": 0.70, "speedup_f1": 0.85, "code_url_f1": 0.97,
+    "introduced_f1": 0.70, "architecture_acc": 0.80, "domain_acc": 0.80, "task_acc@0.5": 0.60, "evidence_grounded": 1.0,
+}
+
+
+def _parse_ids(spec: str) -> list[str]:
+    if spec.startswith("@"):
+        return [line.strip() for line in Path(spec[1:]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [s.strip() for s in spec.split(",") if s.strip()]
