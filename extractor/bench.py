@@ -1,0 +1,118 @@
+"""`make bench`: papers/minute end to end, seconds per stage, tokens per paper, and accuracy on the dev answers.
+
+usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--gold PATH] [--out DIR]
+
+Each configuration extracts the bundled corpus (and the first N arXiv papers) into a fresh
+DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
+counts back from the runs table. Results print as a table and go to outputs/bench/*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from extractor.backends import Backend, BackendConfig, get_backend
+from extractor.corpus import read_papers, read_sample
+from extractor.evaluate import load_records, score
+from extractor.extract import Settings
+from extractor.run import run_extraction
+from extractor.schema import Paper, export_record
+from extractor.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MODELS = {
+    "smollm2": REPO / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf",
+    "gemma3": REPO / "models" / "gemma-3-270m-q4_k_m.gguf",
+}
+
+
+def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settings: Settings, gold: dict | None) -> dict:
+    """Extract `papers` into a fresh database and read back what it cost."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            t0 = time.perf_counter()
+            summary = run_extraction(store, papers, backend, settings)
+            wall = time.perf_counter() - t0
+            _, rows = store.query(
+                "select sum(seconds_read), sum(seconds_rules), sum(seconds_model), sum(seconds_store),"
+                " sum(prompt_tokens), sum(completion_tokens), count(*) from extractions where status = 'ok'"
+            )
+            read, rules, model, stored, prompt, completion, n = rows[0]
+            _, problem_rows = store.query("select count(distinct paper_id) from problems")
+            result = {
+                "corpus": name,
+                "papers": len(papers),
+                "failed": len(summary.failed),
+                "seconds": round(wall, 2),
+                "papers_per_minute": round(len(papers) / wall * 60, 1) if wall else None,
+                "seconds_per_paper": {k: round((v or 0) / max(n, 1), 4) for k, v in
+                                      {"read": read, "rules": rules, "model": model, "store": stored}.items()},
+                "tokens_per_paper": {"prompt": round((prompt or 0) / max(n, 1), 1),
+                                     "completion": round((completion or 0) / max(n, 1), 1)},
+                "papers_with_problems": problem_rows[0][0],
+            }
+            if gold:
+                predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
+                raw = {p.id: {"abstract": p.abstract} for p in papers}
+                result["dev"] = {k: round(v, 3) for k, v in score(predictions, gold, None, raw).items() if isinstance(v, float)}
+    return result
+
+
+def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings]:
+    if config_name == "rules":
+        return None, Settings(use_model=False)
+    return get_backend("llama_cpp", BackendConfig(model=str(MODELS[config_name]), n_threads=threads)), Settings()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", default="rules,smollm2,gemma3")
+    parser.add_argument("--arxiv", type=int, default=500, help="first N papers of arxiv_sample.jsonl (0: none)")
+    parser.add_argument("--gold", default=str(SHARED / "data" / "dev_gold.jsonl"))
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--out", default=str(REPO / "outputs" / "bench"))
+    args = parser.parse_args(argv)
+
+    gold = load_records(args.gold) if Path(args.gold).exists() else None
+    corpora = {"bundled": list(read_sample())}
+    arxiv = SHARED / "data" / "arxiv_sample.jsonl"
+    if args.arxiv and arxiv.exists():
+        corpora[f"arxiv[:{args.arxiv}]"] = list(read_papers([arxiv]))[: args.arxiv]
+    results = []
+    for config_name in args.configs.split(","):
+        backend, settings = _backend(config_name, args.threads)
+        for corpus_name, papers in corpora.items():
+            result = bench_corpus(corpus_name, papers, backend, settings, gold if corpus_name == "bundled" else None)
+            result["config"] = config_name
+            results.append(result)
+            _print([result])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(results, indent=2))
+    _print(results, title=f"Benchmark ({path})")
+    return 0
+
+
+def _print(results: list[dict], title: str | None = None) -> None:
+    from rich.console import Console
+
+    from extractor.report import render
+
+    columns = ["config", "corpus", "papers", "papers/min", "read s", "rules s", "model s", "store s",
+               "prompt tok", "gen tok", "with problems", "dev overall"]
+    rows = [
+        (r["config"], r["corpus"], r["papers"], r["papers_per_minute"], *r["seconds_per_paper"].values(),
+         *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"))
+        for r in results
+    ]
+    Console(stderr=True).print(render(columns, rows, "table", title=title))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

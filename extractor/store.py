@@ -1,0 +1,443 @@
+"""DuckDB storage: schema and migrations, one transaction per paper, resume, and queries."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from extractor.errors import StoreError
+from extractor.schema import ARCHITECTURES, BOUNDS, DIRECTIONS, DOMAINS, KINDS, UNITS, Claim, Extraction, Paper
+from extractor.validate import Problem
+
+DEFAULT_DB = "outputs/extractor.duckdb"
+RUN_STATUSES = ("running", "done", "interrupted", "failed")
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register a schema change; each is applied once, in definition order, and never edited afterwards."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    # DDL cannot take parameters; these are code constants from schema.py, quoted for SQL.
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"CHECK ({column} IN ({quoted}))"
+
+
+# Timestamps are naive UTC: fetching TIMESTAMPTZ into Python would need pytz.
+_NOW = "timezone('UTC', current_timestamp)"
+
+
+@migration
+def m001_initial(db: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of SCHEMA.md.
+
+    No foreign keys into `extractions`: DuckDB refuses to delete and re-insert a referenced row in one
+    transaction, which is how a paper is rewritten; the per-paper transaction keeps papers whole instead.
+    The CHECKs list schema.py's enums as they are when this runs: DuckDB cannot ALTER a CHECK, so changing
+    an enum takes a new migration that rebuilds the table (then regenerate schemas/).
+    """
+    db.execute(f"""
+        CREATE SEQUENCE runs_id_seq START 1;
+        CREATE TABLE papers (
+            id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, abstract VARCHAR NOT NULL, source VARCHAR,
+            added_at TIMESTAMP NOT NULL DEFAULT {_NOW});
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY DEFAULT nextval('runs_id_seq'), config_key VARCHAR NOT NULL, config JSON,
+            started_at TIMESTAMP NOT NULL DEFAULT {_NOW}, finished_at TIMESTAMP,
+            status VARCHAR NOT NULL DEFAULT 'running' {_in("status", RUN_STATUSES)},
+            papers_ok INTEGER, papers_failed INTEGER, seconds_read DOUBLE, seconds_rules DOUBLE,
+            seconds_model DOUBLE, seconds_store DOUBLE, prompt_tokens BIGINT, completion_tokens BIGINT);
+        CREATE TABLE extractions (
+            paper_id VARCHAR PRIMARY KEY REFERENCES papers (id), run_id INTEGER, config_key VARCHAR NOT NULL,
+            status VARCHAR NOT NULL {_in("status", ("ok", "failed"))}, error VARCHAR, task VARCHAR,
+            domain VARCHAR {_in("domain", DOMAINS)}, architecture VARCHAR {_in("architecture", ARCHITECTURES)},
+            code_url VARCHAR, seconds_read DOUBLE, seconds_rules DOUBLE, seconds_model DOUBLE,
+            seconds_store DOUBLE, prompt_tokens INTEGER, completion_tokens INTEGER,
+            extracted_at TIMESTAMP NOT NULL DEFAULT {_NOW},
+            CHECK (status = 'failed' OR (task IS NOT NULL AND domain IS NOT NULL AND architecture IS NOT NULL)),
+            CHECK (status = 'ok' OR error IS NOT NULL));
+        CREATE TABLE claims (
+            paper_id VARCHAR NOT NULL, idx INTEGER NOT NULL, metric VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL {_in("kind", KINDS)}, value DOUBLE NOT NULL, value_max DOUBLE,
+            unit VARCHAR NOT NULL {_in("unit", UNITS)}, direction VARCHAR NOT NULL {_in("direction", DIRECTIONS)},
+            bound VARCHAR NOT NULL {_in("bound", BOUNDS)}, baseline VARCHAR, evidence VARCHAR NOT NULL,
+            evidence_start INTEGER, evidence_end INTEGER, PRIMARY KEY (paper_id, idx));
+        CREATE TABLE introduced (
+            paper_id VARCHAR NOT NULL, idx INTEGER NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (paper_id, idx));
+        CREATE TABLE problems (
+            paper_id VARCHAR NOT NULL, idx INTEGER NOT NULL, rule VARCHAR NOT NULL, field VARCHAR NOT NULL,
+            message VARCHAR NOT NULL, PRIMARY KEY (paper_id, idx));
+    """)
+
+
+def _migrate(db: duckdb.DuckDBPyConnection) -> None:
+    """Apply, in order, each migration not yet recorded in _migrations; each in its own transaction."""
+    db.execute(f"""CREATE TABLE IF NOT EXISTS _migrations (
+        name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT {_NOW})""")
+    for fn in _pending(db):
+        with _transaction(db):
+            fn(db)
+            db.execute("INSERT INTO _migrations (name) VALUES (?)", [fn.__name__])
+
+
+def _pending(db: duckdb.DuckDBPyConnection) -> list[Migration]:
+    if not db.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = '_migrations'").fetchall():
+        return list(MIGRATIONS)
+    applied = {name for (name,) in db.execute("SELECT name FROM _migrations").fetchall()}
+    return [fn for fn in MIGRATIONS if fn.__name__ not in applied]
+
+
+@contextmanager
+def _transaction(db: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit everything in the block or nothing, also on KeyboardInterrupt."""
+    db.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _open_error(path: str, e: duckdb.Error) -> StoreError:
+    """Turn DuckDB's open failure into a message that says what to do."""
+    text = str(e)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        pid = re.search(r"PID (\d+)", text)
+        who = f" (PID {pid.group(1)})" if pid else ""
+        stop = f"`kill {pid.group(1)}`" if pid else "stopping it"
+        return StoreError(
+            f"The database {path} is in use by another extractor process{who}. DuckDB lets only one process "
+            f"write a file: wait for that run to finish, stop it ({stop}; an interrupted run resumes where it "
+            f"left off), or pass another --db path."
+        )
+    if "not a valid DuckDB database" in text:
+        return StoreError(f"{path} is not a DuckDB database: pass --db a new path or an extractor .duckdb file.")
+    return StoreError(f"Could not open the database {path}: {text}. Check the path and its permissions, or pass --db.")
+
+
+_CLAIM_COLUMNS = ("metric", "kind", "value", "value_max", "unit", "direction", "bound", "baseline", "evidence",
+                  "evidence_start", "evidence_end")
+
+
+def _claim_values(c: Claim, abstract: str) -> tuple:
+    """A claims row after (paper_id, idx); offsets the caller left empty are found in the abstract."""
+    start, end = c.evidence_start, c.evidence_end
+    if start is None and c.evidence and (found := abstract.find(c.evidence)) >= 0:
+        start, end = found, found + len(c.evidence)
+    return c.metric, c.kind, c.value, c.value_max, c.unit, c.direction, c.bound, c.baseline, c.evidence, start, end
+
+
+class Store:
+    """One DuckDB file holding papers, runs and each paper's current extraction."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if read_only and not memory and not Path(self.path).exists():
+            raise StoreError(f"No database at {self.path}: run an extraction first, or pass --db an existing file.")
+        try:
+            if not memory and not read_only:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = duckdb.connect(self.path, read_only=read_only)
+        except OSError as e:
+            raise StoreError(f"Could not create {self.path}: {e}. Pass --db a path in a writable folder.") from e
+        except duckdb.Error as e:
+            raise _open_error(self.path, e) from e
+        try:
+            if not read_only:
+                with self._errors("upgrade the database schema"):
+                    _migrate(self._db)
+            elif _pending(self._db):
+                raise StoreError(f"{self.path} lacks tables of this extractor version: open it once for writing.")
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection; DuckDB checkpoints the write-ahead log into the file here."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except duckdb.Error as e:
+            raise StoreError(f"Could not {action} in {self.path}: {e}") from e
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._errors("read"):
+            return self._db.execute(sql, params).fetchall()
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add_papers(self, papers: Iterable[Paper], source: str | None = None) -> int:
+        """Insert papers whose id is new, leave existing ones as they are; return how many were added."""
+        batch = list(papers)
+        with self._errors("add papers"):
+            # One statement over parallel lists: executemany costs ~1 ms a row in DuckDB.
+            added = self._db.execute(
+                "INSERT INTO papers (id, title, abstract, source) SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+                " unnest(?::VARCHAR[]), ? ON CONFLICT DO NOTHING RETURNING id",
+                [[p.id for p in batch], [p.title for p in batch], [p.abstract for p in batch], source],
+            ).fetchall()
+        return len(added)
+
+    def start_run(self, config_key: str, config: dict) -> int:
+        """Record a run's settings (backend describe() + pipeline settings) and return its id."""
+        with self._errors("start a run"):
+            (run_id,) = self._db.execute(
+                "INSERT INTO runs (config_key, config) VALUES (?, ?) RETURNING id",
+                [config_key, json.dumps(config, sort_keys=True, default=str)],
+            ).fetchone()
+        return run_id
+
+    def finish_run(self, run_id: int, status: str = "done") -> None:
+        """Close a run with done|interrupted|failed and the totals of the extractions it wrote."""
+        if status not in RUN_STATUSES[1:]:
+            raise StoreError(f"Unknown run status {status!r}: use one of {', '.join(RUN_STATUSES[1:])}.")
+        with self._errors("finish run"):
+            updated = self._db.execute(
+                f"""UPDATE runs SET finished_at = {_NOW}, status = ?, papers_ok = t.ok, papers_failed = t.failed,
+                    seconds_read = t.r, seconds_rules = t.ru, seconds_model = t.m, seconds_store = t.s,
+                    prompt_tokens = t.pt, completion_tokens = t.ct
+                FROM (SELECT count(*) FILTER (WHERE status = 'ok') AS ok,
+                    count(*) FILTER (WHERE status = 'failed') AS failed,
+                    coalesce(sum(seconds_read), 0) AS r, coalesce(sum(seconds_rules), 0) AS ru,
+                    coalesce(sum(seconds_model), 0) AS m, coalesce(sum(seconds_store), 0) AS s,
+                    coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct
+                    FROM extractions WHERE run_id = ?) AS t
+                WHERE runs.id = ?""",
+                [status, run_id, run_id],
+            ).fetchone()
+        if not updated or not updated[0]:
+            raise StoreError(f"No run {run_id} in {self.path}.")
+
+    def write_extraction(
+        self, run_id: int, config_key: str, paper_id: str, extraction: Extraction | None, problems: list[Problem],
+        timings: dict[str, float], tokens: dict[str, int], error: str | None = None,
+    ) -> None:
+        """Replace a paper's current extraction in one transaction, so a crash never leaves half of it.
+
+        `extraction=None` stores a 'failed' row with `error`, which done_ids() leaves out so it is retried.
+        Without timings["store"], the seconds this write took before its commit are recorded.
+        """
+        started = time.perf_counter()
+        x = extraction
+        if x is None and not error:
+            error = "no extraction and no error given"
+        fields = (x.task, x.domain, x.architecture, x.code_url) if x is not None else (None, None, None, None)
+        with self._errors(f"write the extraction of {paper_id}"), _transaction(self._db):
+            row = self._db.execute(
+                "SELECT abstract, EXISTS (SELECT 1 FROM extractions WHERE paper_id = id) FROM papers WHERE id = ?",
+                [paper_id],
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"Paper {paper_id} is not in {self.path}: add it with add_papers() first.")
+            abstract, rewrite = row
+            if rewrite:  # children never exist without their extraction row, so a new paper skips 4 deletes
+                for table in ("claims", "introduced", "problems", "extractions"):
+                    self._db.execute(f"DELETE FROM {table} WHERE paper_id = ?", [paper_id])
+            if x is not None:
+                self._insert("introduced", [(paper_id, i, name) for i, name in enumerate(x.introduced)])
+                self._insert("claims", [(paper_id, i, *_claim_values(c, abstract)) for i, c in enumerate(x.claims)])
+            self._insert("problems", [(paper_id, i, p.rule, p.field, p.message) for i, p in enumerate(problems)])
+            self._db.execute(
+                """INSERT INTO extractions (paper_id, run_id, config_key, status, error, task, domain,
+                    architecture, code_url, seconds_read, seconds_rules, seconds_model, seconds_store,
+                    prompt_tokens, completion_tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [paper_id, run_id, config_key, "ok" if x is not None else "failed", error, *fields,
+                 timings.get("read"), timings.get("rules"), timings.get("model"),
+                 timings.get("store", time.perf_counter() - started), tokens.get("prompt"), tokens.get("completion")],
+            )
+
+    def _insert(self, table: str, rows: list[tuple]) -> None:
+        """One multi-row INSERT: DuckDB spends ~1 ms per statement, and executemany runs one per row."""
+        if rows:
+            marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+            values = ", ".join([marks] * len(rows))
+            self._db.execute(f"INSERT INTO {table} VALUES {values}", [v for row in rows for v in row])
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def done_ids(self, config_key: str) -> set[str]:
+        """Papers whose current extraction came from this config and succeeded: a resumed run skips them."""
+        rows = self._rows("SELECT paper_id FROM extractions WHERE config_key = ? AND status = 'ok'", [config_key])
+        return {paper_id for (paper_id,) in rows}
+
+    def extractions(self, ids: Iterable[str] | None = None) -> Iterator[tuple[str, Extraction]]:
+        """Successful extractions by paper id, rebuilt with claims in stored order and evidence offsets."""
+        sql = "SELECT paper_id, task, domain, architecture, code_url FROM extractions WHERE status = 'ok'"
+        if ids is None:
+            heads = self._rows(sql + " ORDER BY paper_id")
+        else:
+            heads = self._rows(sql + " AND paper_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY paper_id", [list(ids)])
+        for at in range(0, len(heads), 500):  # children fetched in chunks: bounded memory, few queries
+            chunk = heads[at : at + 500]
+            chunk_ids = [h[0] for h in chunk]
+            claims: dict[str, list[Claim]] = {}
+            for paper_id, *values in self._rows(
+                f"SELECT paper_id, {', '.join(_CLAIM_COLUMNS)} FROM claims"
+                " WHERE paper_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY paper_id, idx",
+                [chunk_ids],
+            ):
+                claims.setdefault(paper_id, []).append(Claim(**dict(zip(_CLAIM_COLUMNS, values))))
+            names: dict[str, list[str]] = {}
+            for paper_id, name in self._rows(
+                "SELECT paper_id, name FROM introduced"
+                " WHERE paper_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY paper_id, idx",
+                [chunk_ids],
+            ):
+                names.setdefault(paper_id, []).append(name)
+            for paper_id, task, domain, architecture, code_url in chunk:
+                yield paper_id, Extraction(task=task, domain=domain, architecture=architecture,
+                                           introduced=names.get(paper_id, []), claims=claims.get(paper_id, []),
+                                           code_url=code_url)
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """One paper as read, or None."""
+        rows = self._rows("SELECT id, title, abstract FROM papers WHERE id = ?", [paper_id])
+        return Paper(id=rows[0][0], title=rows[0][1], abstract=rows[0][2]) if rows else None
+
+    def papers(self) -> Iterator[Paper]:
+        """All papers by id; read up front, so callers may write to the store while iterating."""
+        rows = self._rows("SELECT id, title, abstract FROM papers ORDER BY id")
+        return (Paper(id=i, title=t, abstract=a) for i, t, a in rows)
+
+    def problems(self, paper_id: str | None = None) -> list[Problem]:
+        """Validation findings of the current extractions, of one paper or all, in the order found."""
+        sql = "SELECT paper_id, rule, field, message FROM problems"
+        if paper_id is None:
+            return [Problem(*r) for r in self._rows(sql + " ORDER BY paper_id, idx")]
+        return [Problem(*r) for r in self._rows(sql + " WHERE paper_id = ? ORDER BY idx", [paper_id])]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Run the user's SQL and return (column names, rows)."""
+        try:
+            result = self._db.execute(sql, params)
+            if result.description is None:
+                return [], []
+            return [d[0] for d in result.description], result.fetchall()
+        except duckdb.Error as e:
+            hint = "List the tables with `SHOW TABLES`, a table's columns with `DESCRIBE claims`."
+            raise StoreError(f"{e}\n{hint}") from e
+
+    def speedups(
+        self, task: str | None = None, architecture: str | None = None, min_value: float | None = None
+    ) -> tuple[list[str], list[tuple]]:
+        """The comparison table of reported speed-ups: ratios (x) first, then percentages, each largest first;
+        `task` matches a substring, any case."""
+        where, params = ["c.kind = 'speedup'"], []
+        if task is not None:
+            where.append("contains(lower(e.task), lower(?))")
+            params.append(task)
+        if architecture is not None:
+            where.append("e.architecture = lower(?)")
+            params.append(architecture)
+        if min_value is not None:
+            where.append("c.value >= ?")
+            params.append(min_value)
+        sql = f"""
+            SELECT p.id AS paper_id, p.title,
+                (SELECT i.name FROM introduced i WHERE i.paper_id = p.id ORDER BY i.idx LIMIT 1) AS method,
+                c.metric, c.value, c.value_max, c.bound, c.unit, c.direction, c.baseline, e.task, e.architecture
+            FROM claims c
+            JOIN extractions e ON e.paper_id = c.paper_id AND e.status = 'ok'
+            JOIN papers p ON p.id = c.paper_id
+            WHERE {" AND ".join(where)}
+            ORDER BY c.unit = 'x' DESC, c.unit, c.value DESC, p.id, c.idx"""
+        with self._errors("build the speed-up table"):
+            result = self._db.execute(sql, params)
+            return [d[0] for d in result.description], result.fetchall()
+
+    def stats(self) -> dict:
+        """Counts for a quick look at what the database holds."""
+        (papers, ok, failed, claims, problems, runs), = self._rows(
+            "SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM extractions WHERE status = 'ok'),"
+            " (SELECT count(*) FROM extractions WHERE status = 'failed'), (SELECT count(*) FROM claims),"
+            " (SELECT count(*) FROM problems), (SELECT count(*) FROM runs)")
+        by_kind = dict.fromkeys(KINDS, 0) | dict(self._rows("SELECT kind, count(*) FROM claims GROUP BY kind"))
+        return {"papers": papers, "extractions_ok": ok, "extractions_failed": failed, "claims": claims,
+                "claims_by_kind": by_kind, "problems": problems, "runs": runs}
+
+
+# -- the generated contract in schemas/ ---------------------------------------------------------
+
+
+def _one_column_a_line(create: str) -> str:
+    """Break DuckDB's one-line CREATE TABLE at top-level commas so diffs of store.sql stay readable."""
+    head, paren, body = create.partition("(")
+    if not create.startswith("CREATE TABLE") or not body.endswith(");"):
+        return create
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(body[:-2]):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "," and depth == 0:
+            parts.append(body[start:i].strip())
+            start = i + 1
+    parts.append(body[start:-2].strip())
+    return head + "(\n" + ",\n".join("    " + p for p in parts) + "\n);"
+
+
+def ddl() -> str:
+    """The DDL the migrations produce, read back from DuckDB's catalog of a fresh database."""
+    catalog = (
+        "SELECT sql FROM duckdb_sequences() ORDER BY sequence_name",
+        "SELECT sql FROM duckdb_tables() ORDER BY table_oid",  # creation order
+        "SELECT sql FROM duckdb_views() WHERE NOT internal ORDER BY view_oid",
+        "SELECT sql FROM duckdb_indexes() ORDER BY index_oid",
+    )
+    with duckdb.connect(":memory:") as db:
+        _migrate(db)
+        statements = [_one_column_a_line(sql) for query in catalog for (sql,) in db.execute(query).fetchall()]
+    head = "-- Generated by `python3 -m extractor.store` from the migrations in extractor/store.py; do not edit.\n"
+    return head + "\n\n".join(statements) + "\n"
+
+
+def contract_files() -> dict[str, str]:
+    """File name -> content of the language-neutral contract kept in schemas/.
+
+    The JSON Schema is the serialization one: the exported record, without the stored evidence offsets.
+    """
+    schema = Extraction.model_json_schema(mode="serialization")
+    return {"extraction.schema.json": json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "store.sql": ddl()}
+
+
+def write_contract(folder: Path = SCHEMAS_DIR) -> list[Path]:
+    """Regenerate schemas/ from the code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in contract_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in contract_files()]
+
+
+if __name__ == "__main__":
+    for written_path in write_contract(Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMAS_DIR):
+        print(written_path)
