@@ -175,26 +175,41 @@ def guess_architecture(title: str, text: str) -> str:
     return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
 
 
-_TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of)\s+", re.I)
+_TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)
+# Titles lead with a gerund the task drops ("Understanding X") or turns into a noun ("Generating X" -> "X generation").
+_META_GERUNDS = re.compile(r"^(?:understanding|revisiting|rethinking|improving|exploring|unlocking|enhancing|boosting|towards?|on|efficient|effective|simple|scalable)\s+", re.I)
+_GERUND_NOUN = re.compile(r"^(accelerat|generat|adapt|optimiz|evaluat|compress|distill|align|quantiz|translat|predict|classif|detect|segment|summariz|retriev)\w*ing\s+(.+)$", re.I)
+_NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": "adaptation", "optimiz": "optimization",
+                 "evaluat": "evaluation", "compress": "compression", "distill": "distillation", "align": "alignment",
+                 "quantiz": "quantization", "translat": "translation", "predict": "prediction", "classif": "classification",
+                 "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval"}
+
+
+def _as_task(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase.strip(" .?!-")).lower()
+    while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
+        phrase = stripped
+    phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase)
+    m = _GERUND_NOUN.match(phrase)
+    if m:
+        phrase = f"{m.group(2)} {_NOUN_ENDINGS[m.group(1).lower()]}"
+    return phrase
 
 
 def task_candidates(title: str) -> list[str]:
-    """Short lowercase noun phrases from the title that could name the task; best guess first."""
+    """Short lowercase noun phrases from the title that could name the task; best guess first.
+
+    The best guess is the object of "for"/"in"/"on" when it has two words or more ("... for Code
+    Understanding and Generation"), else the title's main phrase without its coined name."""
     head, sep, rest = title.partition(":")
     body = rest if sep and len(head.split()) <= 4 else title
-    body = re.sub(r"[?!.]+$", "", body).strip()
-    out: list[str] = []
+    parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
     m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I)
-    if m:
-        out.append(m.group(1))
-    parts = [p for p in _TASK_SPLIT.split(body) if p]
-    out.extend(parts)
-    out.append(body)
-    cleaned = []
-    for phrase in out:
-        phrase = re.sub(r"^(?:a|an|the|efficient|towards?|on)\s+", "", phrase.strip(), flags=re.I).lower()
-        phrase = re.sub(r"\s+", " ", phrase)
+    target = _as_task(m.group(1)) if m else ""
+    ordered = ([target] if len(target.split()) >= 2 else []) + parts + [_as_task(body)]
+    out: list[str] = []
+    for phrase in ordered:
         words = phrase.split()
-        if words and len(words) <= 8 and phrase not in cleaned:
-            cleaned.append(phrase)
-    return cleaned or [title.lower()[:60]]
+        if 1 <= len(words) <= 8 and phrase not in out and phrase.replace("-", "") not in {"llms", "llm", "large language models"}:
+            out.append(phrase)
+    return out or [title.lower()[:60]]
