@@ -151,27 +151,31 @@ def guess_domain(title: str, text: str) -> str:
 
 _ARCH_CUES: dict[str, re.Pattern[str]] = {
     "decoder-only": re.compile(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen", re.I),
-    "encoder-only": re.compile(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|\bencoders?\b(?!-)", re.I),
+    "encoder-only": re.compile(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|masked language model", re.I),
     "encoder-decoder": re.compile(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence", re.I),
     "state-space": re.compile(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren", re.I),
 }
-_COMPARE = re.compile(r"\bcompar\w*|\bvs\.?\b|versus|\bboth\b|different architectures|architectures", re.I)
+_COMPARE = re.compile(r"\bcompar\w*|\bvs\.?(?=\s)|versus|\bboth\b|different (?:model )?architectures|\bsurvey|\bor\b", re.I)
 _LLM = re.compile(r"\bLLMs?\b|large language models?|language models?|transformer", re.I)
 
 
 def guess_architecture(title: str, text: str) -> str:
-    """The family the paper names most; `multiple` when it compares several; `hybrid` when it mixes."""
-    scores = {a: 3 * len(p.findall(title)) + len(p.findall(text)) for a, p in _ARCH_CUES.items()}
-    named = [a for a, s in scores.items() if s >= 2]
-    if re.search(r"\bhybrid\b", title + " " + text, re.I) and scores["state-space"]:
+    """The family the title names; `multiple` when the paper weighs several against each other;
+    else the family the abstract names most; decoder-only for unnamed LLMs; else unspecified."""
+    in_title = {a: len(p.findall(title)) for a, p in _ARCH_CUES.items()}
+    in_text = {a: len(p.findall(text)) for a, p in _ARCH_CUES.items()}
+    if re.search(r"\bhybrid\b", title + " " + text, re.I) and in_title["state-space"] + in_text["state-space"]:
         return "hybrid"
-    if len(named) >= 2 and _COMPARE.search(title + " " + text):
-        ranked = sorted(named, key=lambda a: -scores[a])
-        if scores[ranked[1]] * 2 >= scores[ranked[0]]:
-            return "multiple"
-    best = max(scores, key=lambda a: scores[a])
-    if scores[best]:
-        return best
+    named_in_title = [a for a, n in in_title.items() if n]
+    if len(named_in_title) >= 2 and _COMPARE.search(title):
+        return "multiple"
+    if named_in_title:
+        return max(named_in_title, key=lambda a: (in_title[a], in_text[a]))
+    named = [a for a, n in in_text.items() if n]
+    if len(named) >= 2 and _COMPARE.search(text):
+        return "multiple"
+    if named:
+        return max(named, key=lambda a: in_text[a])
     return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
 
 
