@@ -221,10 +221,10 @@ def pick_code_url(urls: list[Candidate]) -> str | None:
 # Names the corpus uses but does not coin; they are never "introduced".
 KNOWN_NAMES = frozenset(
     "bert roberta gpt gpt2 gpt3 gpt4 gpt35 chatgpt llama llama2 llama3 t5 bart mamba vit clip mistral falcon gemma "
-    "qwen phi opt bloom palm xlnet electra deberta albert whisper wav2vec hubert mt5 flant5 modernbert llm2vec splade "
+    "qwen phi opt bloom palm xlnet electra deberta albert whisper wav2vec hubert mt5 flant5 modernbert splade "
     "llm llms lm lms nlp nlu nlg ai gpu gpus cpu cpus tpu api sota moe rag asr tts mt qa vlm vlms mllm mllms "
     "rnn rnns lstm cnn cnns ssm ssms kv fp16 fp32 int8 int4 bf16 glue superglue mmlu imagenet coco squad "
-    "librispeech humaneval gsm8k wmt ctc json html url pdf sql flops mteb i ii iii iv we our the this".split()
+    "librispeech humaneval gsm8k wmt ctc json html url pdf sql flops mteb dna rna ner mlm nli pos i ii iii iv we our the this".split()
 )
 _COIN_VERB = re.compile(
     r"\b(?:we|this\s+paper|this\s+work|paper)\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|develop|design|build|release|call|dub|name|term|create|construct|curate)s?d?\b"
@@ -249,23 +249,37 @@ def _looks_coined(token: str) -> bool:
 
 
 def _initials_match(full: str, acronym: str) -> bool:
-    words = [w for w in re.split(r"[\s\-]+", full) if w]
-    letters = "".join(w[0] for w in words if w[0].isalnum()).lower()
-    caps = "".join(c for c in acronym if c.isalpha()).lower()
-    return len(caps) >= 2 and (caps in letters or letters.startswith(caps[:2]))
+    """"Vision-enhanced eXtreme Multi-label Learning" spells ViXML: same first letter, the rest in order."""
+    letters = re.sub(r"[^a-z0-9]", "", full.lower())
+    caps = re.sub(r"[^a-z0-9]", "", acronym.lower())
+    if len(caps) < 2 or not letters.startswith(caps[0]):
+        return False
+    at = 0
+    for c in caps[1:]:
+        at = letters.find(c, at + 1)
+        if at < 0:
+            return False
+    return True
 
 
-def _title_prefix(title: str) -> list[Candidate]:
-    """"CodeT5: Identifier-aware ..." coins CodeT5; a long or plain-English prefix coins nothing."""
+def _title_prefix(title: str, text: str) -> list[Candidate]:
+    """"CodeT5: Identifier-aware ..." coins CodeT5; "You Only Cache Once: ..." coins it when the
+    abstract uses its acronym (YOCO); a plain-English prefix coins nothing."""
     head, sep, _ = title.partition(":")
+    head = head.strip()
     words = head.split()
-    if not sep or not 1 <= len(words) <= 3:
+    if not sep or not 1 <= len(words) <= 5 or head.lower() in KNOWN_NAMES:
         return []
-    if len(words) == 1 and (_looks_coined(head.strip()) or head.strip().isupper() or head.strip()[:1].isupper()):
-        if head.strip().lower() not in KNOWN_NAMES:
-            return [Candidate("name", head.strip(), 0, len(head.strip()))]
-    if any(_looks_coined(w) for w in words) and len(words) <= 2:
-        return [Candidate("name", head.strip(), 0, len(head.strip()))]
+    name = Candidate("name", head, 0, len(head))
+    if len(words) == 1 and head[:1].isupper():
+        return [name]
+    if len(words) <= 2 and any(_looks_coined(w) for w in words):
+        return [name]
+    initials = "".join(w[0] for w in words if w[:1].isalpha())
+    acronym = re.search(r"\b(" + re.escape(initials) + r")\b", text, re.I) if len(initials) >= 3 else None
+    if acronym and all(w[:1].isupper() for w in words):
+        at = len(title) + 1  # offsets are into title + "\n" + text
+        return [name, Candidate("name", acronym.group(1), at + acronym.start(1), at + acronym.end(1))]
     return []
 
 
@@ -276,7 +290,7 @@ def find_names(title: str, text: str) -> list[Candidate]:
     """Names the paper may coin: the title's prefix and coined-looking title words, acronyms
     it defines while proposing something, and the name right after a verb that coins.
     Offsets into `title + "\\n" + text`."""
-    names: list[Candidate] = list(_title_prefix(title))
+    names: list[Candidate] = list(_title_prefix(title, text))
     offset = len(title) + 1
     whole = title + "\n" + text
     coin_spans = [Span(0, len(title))] + [
