@@ -106,13 +106,16 @@ def cli() -> None:
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
 @click.option("--threads", type=int, help="CPU threads for llama.cpp (default: all cores).")
 @click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
+@click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
+@click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
+@click.option("--review", default="domain,architecture", show_default=True, metavar="FIELDS", help="Fields the model answers too; where it disagrees with the rules a validation problem is stored ('' for none).")
 @click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config.")
 @click.option("--limit", type=int, help="Only the first N papers.")
 @db_option
 @handle_errors
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_error: str, backend: str, model: str | None,
             base_url: str | None, api_key_env: str | None, structured: str, concurrency: int, threads: int | None,
-            no_model: bool, force: bool, limit: int | None, db: str) -> None:
+            no_model: bool, ask: str, fallback: str, review: str, force: bool, limit: int | None, db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
@@ -143,9 +146,9 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         err.print(f"[yellow]skipped[/]: {message}", highlight=False)
     if limit is not None:
         papers = papers[:limit]
-    settings = Settings(use_model=not no_model)
+    settings = Settings(use_model=not no_model, ask=_fields(ask), fallback=_fields(fallback), review=_fields(review))
     engine = None
-    if not no_model:
+    if settings.needs_model:
         config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env, structured=structured)
         with err.status(f"Loading {backend} model ..."):
             engine = get_backend(backend, config)
@@ -156,6 +159,16 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     _print_summary(summary, len(skipped), db)
     if summary.failed:
         sys.exit(2)
+
+
+def _fields(value: str) -> tuple[str, ...]:
+    from extractor.extract import MODEL_FIELDS
+
+    fields = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in fields if f not in MODEL_FIELDS]
+    if unknown:
+        raise click.BadParameter(f"unknown field {unknown[0]!r}; choose from {','.join(MODEL_FIELDS)}")
+    return fields
 
 
 def _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds):

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_names, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, task_candidates
+from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
+from extractor.validate import Problem
 
 MODEL_FIELDS = ("task", "domain", "architecture", "claims")
 
@@ -28,11 +29,27 @@ class Settings:
     """Pipeline settings that change answers; with the backend's identity they form the resume key."""
 
     use_model: bool = True
-    ask: tuple[str, ...] = ("task",)  # the fields the model decides; the rules answer the rest
-    context_chars: int = 600  # how much of the abstract the model reads
+    # Measured on the dev answers, the bundled 135M-270M models make every field worse than the
+    # rules (README, "What the model adds"), so by default they decide nothing; a bigger model can.
+    ask: tuple[str, ...] = ()  # fields the model always decides
+    fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
+    review: tuple[str, ...] = ("domain", "architecture")  # fields it answers too; disagreements become problems
+    context_chars: int = 400  # how much of the abstract the model reads
+
+    def fields_for(self, draft: Draft) -> list[str]:
+        """The fields the model decides for this paper, in MODEL_FIELDS order."""
+        if not self.needs_model:
+            return []
+        return [f for f in MODEL_FIELDS if f in self.ask or (f in self.fallback and f in draft.open)]
+
+    @property
+    def needs_model(self) -> bool:
+        return self.use_model and bool(self.ask or self.fallback or self.review)
 
     def describe(self) -> dict:
-        return {"use_model": self.use_model, "ask": list(self.ask) if self.use_model else [], "context_chars": self.context_chars}
+        on = self.needs_model
+        fields = {"ask": self.ask, "fallback": self.fallback, "review": self.review}
+        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "context_chars": self.context_chars}
 
 
 @dataclass
@@ -49,12 +66,14 @@ class Draft:
     architecture: str
     introduced: list[str]
     code_url: str | None
+    open: set[str]  # fields the rules answered only by default
 
 
 @dataclass
 class Result:
     paper_id: str
     extraction: Extraction
+    problems: list[Problem] = field(default_factory=list)  # the model's disagreements with the rules
     timings: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0})
 
@@ -78,6 +97,7 @@ def draft_extraction(paper: Paper) -> Draft:
         architecture=guess_architecture(title, text),
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
+        open=open_fields(title, text),
     )
 
 
@@ -138,12 +158,18 @@ def finish(draft: Draft, answers: dict) -> Extraction:
 
 def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[str, int]) -> dict:
     """Ask the short questions; answers are already inside the candidates' enums."""
+    fields = settings.fields_for(draft)
+    reviewed = [f for f in MODEL_FIELDS if f in settings.review and f not in fields and f != "claims"]
+    if not fields and not reviewed:
+        return {}
     prefix = paper_prefix(draft.title, re.sub(r"\s+", " ", draft.norm.text), settings.context_chars)
     answers: dict = {}
-    if {"task", "domain", "architecture"} & set(settings.ask):
-        reply = _call(backend, paper_question(prefix, draft.tasks), tokens)
-        answers.update({k: v for k, v in reply.items() if k in settings.ask})
-    if "claims" in settings.ask and draft.quantities:
+    paper_fields = [f for f in MODEL_FIELDS if f != "claims" and (f in fields or f in reviewed)]
+    if paper_fields:
+        reply = _call(backend, paper_question(prefix, draft.tasks, paper_fields), tokens)
+        answers.update({k: v for k, v in reply.items() if k in fields})
+        answers["review"] = {k: v for k, v in reply.items() if k in reviewed}
+    if "claims" in fields and draft.quantities:
         snippets = [draft.norm.text[max(q.clause.start, q.start - 60) : min(q.clause.end, q.end + 40)] for q in draft.quantities]
         reply = _call(backend, claims_question(prefix, snippets), tokens)
         answers["claim_kinds"] = {i: reply.get(f"n{i + 1}") for i in range(len(snippets)) if reply.get(f"n{i + 1}")}
@@ -170,11 +196,21 @@ def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> 
     draft = draft_extraction(paper)
     t1 = time.perf_counter()
     tokens = {"prompt": 0, "completion": 0}
-    answers = ask_model(draft, backend, settings, tokens) if settings.use_model and backend is not None else {}
+    answers = ask_model(draft, backend, settings, tokens) if settings.needs_model and backend is not None else {}
     t2 = time.perf_counter()
     extraction = finish(draft, answers)
+    problems = review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
-    return Result(paper.id, extraction, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+    return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+
+
+def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str]) -> list[Problem]:
+    """Where the model, asked the same question, answers otherwise than the rules: worth a human look."""
+    return [
+        Problem(paper_id, "model-disagrees", name, f"the rules say {getattr(extraction, name)!r}, the model says {answer!r}")
+        for name, answer in review.items()
+        if answer != getattr(extraction, name)
+    ]
 
 
 def config_key(backend_description: dict, settings: Settings) -> str:

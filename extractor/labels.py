@@ -140,9 +140,13 @@ _DOMAIN_CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+def _domain_scores(title: str, text: str) -> dict[str, int]:
+    return {d: 3 * len(p.findall(title)) + len(p.findall(text)) for d, p in _DOMAIN_CUES.items()}
+
+
 def guess_domain(title: str, text: str) -> str:
     """The modality with the most cues, the title counting three times; language by default."""
-    scores = {d: 3 * len(p.findall(title)) + len(p.findall(text)) for d, p in _DOMAIN_CUES.items()}
+    scores = _domain_scores(title, text)
     if scores["multimodal"] and (scores["multimodal"] >= 2 or scores["vision"]):
         return "multimodal"
     best = max(scores, key=lambda d: scores[d])
@@ -177,6 +181,16 @@ def guess_architecture(title: str, text: str) -> str:
     if named:
         return max(named, key=lambda a: in_text[a])
     return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
+
+
+def open_fields(title: str, text: str) -> set[str]:
+    """The fields the rules could only answer by default, with no cue in the text: the model decides these."""
+    fields = set()
+    if max(_domain_scores(title, text).values()) < 3:
+        fields.add("domain")
+    if not any(p.search(title + " " + text) for p in _ARCH_CUES.values()):
+        fields.add("architecture")
+    return fields
 
 
 _TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)

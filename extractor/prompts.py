@@ -17,11 +17,11 @@ SYSTEM = (
 )
 
 # Few-shot examples are written for this prompt, not taken from the evaluation answers.
-_FIELD_GUIDE = (
-    "domain = the data modality (language, code, speech, vision, multimodal, time-series, science, robotics, other). "
-    "architecture = the model family the paper proposes or studies: decoder-only (GPT, LLaMA), encoder-only (BERT), "
-    "encoder-decoder (T5, BART), state-space (Mamba), hybrid, multiple (compares several), unspecified."
-)
+_GUIDES = {
+    "domain": "domain = the data modality (language, code, speech, vision, multimodal, time-series, science, robotics, other).",
+    "architecture": "architecture = the model family the paper proposes or studies: decoder-only (GPT, LLaMA), "
+    "encoder-only (BERT), encoder-decoder (T5, BART), state-space (Mamba), hybrid, multiple (compares several), unspecified.",
+}
 _CLAIM_GUIDE = (
     "For each numbered result say its kind: speedup (faster, throughput, latency), reduction (less memory, "
     "parameters, tokens, cost, error), improvement (better than a baseline), score (a level reached), "
@@ -58,19 +58,18 @@ def _ask(prefix: list[Message], text: str) -> list[Message]:
     return [*prefix[:-1], {"role": "user", "content": f"{last['content']}\n\n{text}"}]
 
 
-def paper_question(prefix: list[Message], tasks: list[str]) -> Question:
-    """Task (one of the title's phrases), domain and architecture in one short object."""
+def paper_question(prefix: list[Message], tasks: list[str], fields: list[str]) -> Question:
+    """Some of task (one of the title's phrases), domain and architecture, in one short object."""
+    enums = {"task": tasks, "domain": list(DOMAINS), "architecture": list(ARCHITECTURES)}
     schema = {
         "type": "object",
-        "properties": {
-            "task": {"type": "string", "enum": tasks},
-            "domain": {"type": "string", "enum": list(DOMAINS)},
-            "architecture": {"type": "string", "enum": list(ARCHITECTURES)},
-        },
-        "required": ["task", "domain", "architecture"],
+        "properties": {f: {"type": "string", "enum": enums[f]} for f in fields},
+        "required": list(fields),
     }
-    options = "; ".join(tasks)
-    text = f"{_FIELD_GUIDE}\ntask = the main problem, one of: {options}.\nAnswer with task, domain and architecture."
+    guide = [_GUIDES[f] for f in fields]
+    if "task" in fields:
+        guide.append("task = the main problem, one of: " + "; ".join(tasks) + ".")
+    text = "\n".join(guide) + f"\nAnswer with {' and '.join(fields)}."
     return Question("paper", _ask(prefix, text), schema, MAX_TOKENS_PAPER)
 
 

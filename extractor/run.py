@@ -52,7 +52,7 @@ def run_extraction(
 
     Failures of one paper are recorded (and retried by the next run); after `limit_failures`
     backend failures in a row the run stops, since the engine or server is likely down."""
-    description = backend.describe() if backend is not None and settings.use_model else {"backend": "rules"}
+    description = backend.describe() if backend is not None and settings.needs_model else {"backend": "rules"}
     key = config_key(description, settings)
     papers = list(papers)
     read_each = read_seconds / len(papers) if papers else 0.0
@@ -81,7 +81,7 @@ def run_extraction(
             summary.failed[paper.id] = error or "unknown error"
             in_a_row += 1
         else:
-            problems = validate(paper, result.extraction)
+            problems = validate(paper, result.extraction) + result.problems
             result.timings["read"] = read_each
             result.timings["rules"] += time.perf_counter() - t0  # validation is rules too; the store times its write
             store.write_extraction(run_id, key, paper.id, result.extraction, problems, result.timings, result.tokens)
