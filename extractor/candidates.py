@@ -80,15 +80,9 @@ _MAGNITUDE = re.compile(r"\b(?P<n>one|two|three|four|five)\s+orders?\s+of\s+magn
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
-_ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:points?|pts|pp|BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|F1|F_?0?\.5|EM|mAP|AUC|WER|CER|"
-    r"BERTscore|BERTScore|MRR|NDCG|perplexity|PPL|accuracy|score)",
-)
-_ABS_BEFORE = re.compile(
-    r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|less than|BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|"
-    r"accuracy|perplexity|score)\s*(?:of\s*)?$",
-    re.I,
-)
+_METRICS = r"BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score"
+_ABS_AFTER = re.compile(r"\s?(?:-\s?)?(?:points?|pts|pp|F_?0?\.5|EM|mAP|AUC|WER|CER|MRR|NDCG|PPL|" + _METRICS + r")\b", re.I)
+_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
 # A number right after these is a size or a count of the set-up, not a result.
@@ -179,7 +173,7 @@ def _share_bounds(text: str, quantities: list[Quantity]) -> list[Quantity]:
             and prev.clause == q.clause
             and q.start - prev.end < 60
             and re.search(r"\band\b|,", text[prev.end : q.start])
-            and not re.search(r"\b(?:while|whereas|but)\b", text[prev.end : q.start])
+            and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?)\b", text[prev.end : q.start])
         ):
             q = Quantity(q.value, q.value_max, q.unit, prev.bound, q.start, q.end, q.text, q.clause)
         out.append(q)
@@ -297,12 +291,12 @@ def find_names(title: str, text: str) -> list[Candidate]:
         Span(offset + s.start, offset + s.end) for s in split_spans(text) if _COIN_VERB.search(text[s.start : s.end])
     ]
     for m in _ACRONYM_DEF.finditer(whole):
-        full, acronym = m.group(1), m.group(2)
-        words = full.split()
-        # Keep only the trailing capitalised run of the phrase: "we propose Future Token Prediction (FTP)".
-        while words and not words[0][:1].isupper():
-            words.pop(0)
-        full = " ".join(words)
+        acronym = m.group(2)
+        words = m.group(1).split()
+        # The definition is the shortest run of trailing words that spells the acronym:
+        # "We propose Future Token Prediction (FTP)" -> "Future Token Prediction".
+        full = next((" ".join(words[-k:]) for k in range(1, len(words) + 1)
+                     if words[-k][:1].isupper() and _initials_match(" ".join(words[-k:]), acronym)), "")
         in_coin = any(s.start <= m.start(2) < s.end for s in coin_spans) or acronym in title
         if not in_coin or acronym.lower() in KNOWN_NAMES or not full or not _initials_match(full, acronym):
             continue

@@ -66,7 +66,7 @@ def paper_question(prefix: list[Message], tasks: list[str], fields: list[str]) -
         "properties": {f: {"type": "string", "enum": enums[f]} for f in fields},
         "required": list(fields),
     }
-    guide = [_GUIDES[f] for f in fields]
+    guide = [_GUIDES[f] for f in fields if f in _GUIDES]
     if "task" in fields:
         guide.append("task = the main problem, one of: " + "; ".join(tasks) + ".")
     text = "\n".join(guide) + f"\nAnswer with {' and '.join(fields)}."

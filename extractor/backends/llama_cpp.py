@@ -14,6 +14,7 @@ from typing import Any
 import llama_cpp
 from jinja2 import TemplateError as _TemplateError  # jinja2 comes with llama_cpp
 from llama_cpp import Llama, LlamaGrammar, llama_chat_format
+from llama_cpp.llama_grammar import json_schema_to_gbnf
 
 from extractor.backends import BackendConfig, Completion, Message
 from extractor.errors import BackendError
@@ -38,10 +39,17 @@ def default_model_path() -> Path:
     )
 
 
+# llama-cpp-python's schema converter lets raw control characters (a newline, say) into strings,
+# which is not JSON; llama.cpp's own converter excludes them like this.
+_LOOSE_CHAR = r'char ::= [^"\\] |'
+_JSON_CHAR = r'char ::= [^"\\\x7F\x00-\x1F] |'
+
+
 @lru_cache(maxsize=512)
 def grammar_for(schema_json: str) -> LlamaGrammar:
     """The GBNF grammar for a JSON schema string, converted once per distinct schema."""
-    return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+    gbnf = json_schema_to_gbnf(schema_json).replace(_LOOSE_CHAR, _JSON_CHAR)
+    return LlamaGrammar.from_string(gbnf, verbose=False)
 
 
 def plain_prompt(messages: list[Message]) -> str:

@@ -121,6 +121,7 @@ class OpenAIBackend:
         prompt_tokens = completion_tokens = 0
         for attempt in range(self._reasks + 1):
             text, usage, finish = self._chat(messages, schema, max_tokens, mode)
+            text = _escape_control_characters(text) if schema is not None else text
             prompt_tokens += usage.get("prompt_tokens") or 0
             completion_tokens += usage.get("completion_tokens") or 0
             problem = schema_errors(text, schema) if schema is not None else None
@@ -213,6 +214,20 @@ def _server_message(error: openai.APIStatusError) -> str:
     if body is None:
         body = error.response.text or error.response.reason_phrase
     return str(body)[:300]
+
+
+def _escape_control_characters(text: str) -> str:
+    """Re-serialize JSON whose strings hold raw newlines or tabs (llama_cpp.server's schema grammar
+    allows them; JSON does not) so it parses; any other text is returned as it is."""
+    try:
+        json.loads(text)
+        return text
+    except ValueError:
+        pass
+    try:
+        return json.dumps(json.loads(text, strict=False), ensure_ascii=False)
+    except ValueError:
+        return text
 
 
 def schema_errors(text: str, schema: dict) -> str | None:

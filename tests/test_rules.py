@@ -1,0 +1,164 @@
+"""Table-driven cases for the rules: residue, quantities, URLs, names, labels, and the pipeline's evidence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor.backends.fake import FakeBackend
+from extractor.candidates import clean_url, find_names, find_quantities, find_urls, pick_code_url
+from extractor.extract import Settings, extract_paper
+from extractor.labels import guess_architecture, guess_domain, label_claims, task_candidates
+from extractor.normalize import normalize
+from extractor.schema import Paper
+
+RESIDUE = [
+    (r"up to 20.6times faster", "up to 20.6× faster"),
+    (r"a merely sim0.6 point decrease", "a merely ~0.6 point decrease"),
+    (r"sim7\% fewer", "~7% fewer"),
+    (r"2.4 sim 6.5 times", "2.4 ~6.5×"),
+    (r"by 30\% and", "by 30% and"),
+    (r'LL\"aMmlein 120M', "LLäMmlein 120M"),
+    (r"{\em entropy collapse} in", "entropy collapse in"),
+    (r"requires \textless2MB of", "requires <2MB of"),
+    ("hard\nline break", "hard line break"),
+]
+
+
+@pytest.mark.parametrize("raw,expected", RESIDUE)
+def test_residue_is_normalised_and_maps_back(raw: str, expected: str):
+    norm = normalize(raw)
+    assert norm.text == expected
+    a, b = norm.raw_span(0, len(norm.text))
+    assert b == len(raw)  # the last clean character maps to the end of the raw text
+
+
+QUANTITIES = [
+    ("achieves 20.6times speedup", [(20.6, None, "x", "exact")]),
+    ("up to 3.65 times higher throughput", [(3.65, None, "x", "up-to")]),
+    ("PIM-GPT achieves 41-137times, 631-1074times speedup", [(41, 137, "x", "exact"), (631, 1074, "x", "exact")]),
+    ("2.4 sim 6.5 times inference speedups", [(2.4, 6.5, "x", "exact")]),
+    (r"reduces memory by 75.8\%", [(75.8, None, "%", "exact")]),
+    ("approximately 2x speedup", [(2.0, None, "x", "about")]),
+    ("over 75% of neurons", [(75.0, None, "%", "at-least")]),
+    ("up to 3x fewer tokens and 30% fewer passes", [(3, None, "x", "up-to"), (30, None, "%", "up-to")]),
+    ("reducing the original parameter size by 1/3 to 2/3", [(33.3, 66.7, "%", "exact")]),
+    ("two orders of magnitude smaller", [(100, None, "x", "about")]),
+    ("a SARI score of 46.54", [(46.54, None, "abs", "exact")]),
+    ("better simplicity (2.9 vs. 2.2)", [(2.9, None, "abs", "exact")]),
+    ("requires \\textless2MB of storage", [(2, None, "abs", "up-to")]),
+    # set-up numbers are not results
+    ("We train 7B and 40B models on 5 languages in 2023", []),
+    ("GPT-4 and T5 on 10 tasks", []),
+]
+
+
+@pytest.mark.parametrize("raw,expected", QUANTITIES)
+def test_quantities(raw: str, expected: list[tuple]):
+    found = find_quantities(normalize(raw).text)
+    assert [(q.value, q.value_max, q.unit, q.bound) for q in found] == [
+        (float(v), float(m) if m is not None else None, u, b) for v, m, u, b in expected
+    ]
+
+
+LABELS = [
+    ("mmMamba achieves 20.6times speedup and 75.8% GPU memory reduction", [("speedup", "increase"), ("reduction", "decrease")]),
+    ("47% lower first-token latency and 4.7x higher throughput", [("speedup", "decrease"), ("speedup", "increase")]),
+    ("an improvement of up to 10.1% on MMLU", [("improvement", "increase")]),
+    ("achieving 75.1% ImageNet top-1 accuracy with only 5.7M parameters", [("score", "increase")]),
+    ("reduced word error rates by 0.3% and 1.4% on test-clean and test-other", [("reduction", "decrease")] * 2),
+    ("up to 4.23times communication and 1.94times latency reduction", [("reduction", "decrease"), ("speedup", "decrease")]),
+]
+
+
+@pytest.mark.parametrize("raw,expected", LABELS)
+def test_claim_labels(raw: str, expected: list[tuple[str, str]]):
+    text = normalize(raw).text
+    labels = label_claims(text, find_quantities(text))
+    assert [(label.kind, label.direction) for label in labels] == expected
+
+
+URLS = [
+    ("Code is at https: //github.com/salesforce/CodeT5.", "https://github.com/salesforce/CodeT5"),
+    ("available at https://github.com/a/b{this https URL}.", "https://github.com/a/b"),
+    ("see (https://aka.ms/YOCO)", "https://aka.ms/YOCO"),
+    ("no link here", None),
+]
+
+
+@pytest.mark.parametrize("raw,expected", URLS)
+def test_code_url(raw: str, expected: str | None):
+    assert pick_code_url(find_urls(normalize(raw).text)) == expected
+
+
+def test_clean_url_strips_trailing_punctuation():
+    assert clean_url("https://x.org/a).") == "https://x.org/a"
+
+
+NAMES = [
+    ("CodeT5: Identifier-aware Models", "We present CodeT5, a model.", {"CodeT5"}),
+    ("You Only Cache Once: Decoder-Decoder Architectures", "We introduce YOCO, an architecture.", {"You Only Cache Once", "YOCO"}),
+    ("Decoder-Only or Encoder-Decoder?", "We compare BERT and GPT-2 on GLUE.", set()),
+    ("A Study", "We propose Future Token Prediction (FTP), a new objective.", {"Future Token Prediction", "FTP"}),
+]
+
+
+@pytest.mark.parametrize("title,abstract,expected", NAMES)
+def test_coined_names(title: str, abstract: str, expected: set[str]):
+    assert {n.text for n in find_names(title, abstract)} == expected
+
+
+def test_paper_level_guesses():
+    assert guess_domain("Speech recognition with CTC", "We improve ASR on LibriSpeech.") == "speech"
+    assert guess_domain("A study", "We study large language models.") == "language"
+    assert guess_architecture("Decoder-Only or Encoder-Decoder?", "") == "multiple"
+    assert guess_architecture("ModernGBERT: encoder-only", "BERT models") == "encoder-only"
+    assert guess_architecture("A Note", "We study LLMs.") == "decoder-only"
+    assert guess_architecture("A Note", "We study kernels.") == "unspecified"
+    assert task_candidates("CodeT5: Pre-trained Models for Code Understanding and Generation")[0] == "code understanding and generation"
+    assert task_candidates("Generating Triangle Meshes with Transformers")[0] == "triangle meshes generation"
+
+
+PAPER = Paper(id="t1", title="FastNet: Faster Nets for Image Classification",
+              abstract="We propose FastNet. It is up to 3.5times faster and uses 40\\% less memory than ResNet.")
+
+
+def test_rules_alone_ground_every_claim_in_the_raw_abstract():
+    result = extract_paper(PAPER, None, Settings(use_model=False))
+    assert [(c.value, c.unit, c.kind, c.bound) for c in result.extraction.claims] == [(3.5, "x", "speedup", "up-to"), (40.0, "%", "reduction", "exact")]
+    for c in result.extraction.claims:
+        assert PAPER.abstract[c.evidence_start : c.evidence_end] == c.evidence
+    assert result.tokens == {"prompt": 0, "completion": 0}
+
+
+def test_the_model_decides_asked_fields_inside_the_enums():
+    backend = FakeBackend([json.dumps({"task": "image classification", "domain": "vision", "architecture": "other"})])
+    result = extract_paper(PAPER, backend, Settings(ask=("task", "domain", "architecture"), review=()))
+    assert (result.extraction.task, result.extraction.domain, result.extraction.architecture) == ("image classification", "vision", "other")
+    (messages, schema, max_tokens), = backend.history
+    assert schema["properties"]["task"]["enum"] == task_candidates(PAPER.title)
+    assert "FastNet" in messages[-1]["content"] and max_tokens <= 64
+
+
+def test_review_turns_disagreements_into_problems():
+    backend = FakeBackend([json.dumps({"domain": "speech", "architecture": "unspecified"})])
+    result = extract_paper(PAPER, backend, Settings())
+    assert result.extraction.domain == "vision"  # the rules keep deciding
+    assert [(p.rule, p.field) for p in result.problems] == [("model-disagrees", "domain")]
+
+
+def test_an_answer_outside_the_enum_is_ignored():
+    backend = FakeBackend([json.dumps({"task": "invented", "domain": "vision", "architecture": "unspecified"})])
+    result = extract_paper(PAPER, backend, Settings(ask=("task",), review=()))
+    assert result.extraction.task == task_candidates(PAPER.title)[0]
+
+
+@given(st.lists(st.sampled_from(["we get", " 3.5times", " faster", " sim2", "\\%", " 12.5% ", "\n", " up to", " 4x", "(", ")", ", and"]), max_size=30))
+def test_evidence_is_always_a_verbatim_slice(parts: list[str]):
+    abstract = "".join(parts) or "empty"
+    result = extract_paper(Paper(id="h", title="T", abstract=abstract), None, Settings(use_model=False))
+    for c in result.extraction.claims:
+        assert abstract[c.evidence_start : c.evidence_end] == c.evidence
