@@ -153,7 +153,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         with err.status(f"Loading {backend} model ..."):
             engine = get_backend(backend, config)
         if backend == "openai":
-            err.print(f"Structured output: {getattr(engine, 'structured', structured)}")
+            err.print(f"Structured output: {engine.resolve_structured()}")  # type: ignore[attr-defined]
     with _open_store(db) as store:
         summary = _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds)
     _print_summary(summary, len(skipped), db)

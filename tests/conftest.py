@@ -1,0 +1,143 @@
+"""Shared fixtures. Each block says whose it is; add yours in a block of its own."""
+
+from __future__ import annotations
+
+# --- backends: fake_backend, model_path, llama_backend, llama_server, stub_server ---------------
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.backends import BackendConfig
+from extractor.backends.fake import FakeBackend
+
+
+@pytest.fixture
+def fake_backend() -> FakeBackend:
+    """A backend that answers with minimal schema instances unless given replies."""
+    return FakeBackend()
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The bundled SmolLM2 GGUF; fails with the fix (`make models`) if it is missing."""
+    from extractor.backends.llama_cpp import default_model_path
+
+    return default_model_path()
+
+
+@pytest.fixture(scope="session")
+def llama_backend(model_path: Path) -> Any:
+    """One in-process engine for the whole session (loading costs ~0.2 s, the KV cache is shared).
+
+    One thread: on a shared or busy machine llama.cpp's spinning thread pool slows down up to 100x."""
+    from extractor.backends.llama_cpp import LlamaCppBackend
+
+    return LlamaCppBackend(BackendConfig(model=str(model_path), n_ctx=2048, n_threads=1))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `python -m llama_cpp.server` on 127.0.0.1; yields its base URL (…/v1)."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+               "--n_threads", "1", "--n_threads_batch", "1", "--seed", "0"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {process.returncode}:\n{log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:  # refused while loading; URLError is an OSError
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.25)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class StubServer:
+    """A scripted OpenAI-compatible server: each request gets the next (status, body) from `script`."""
+
+    def __init__(self) -> None:
+        self.script: list[tuple[int, Any]] = []
+        self.requests: list[dict] = []
+        self.headers: list[dict[str, str]] = []
+        self.fallback: Callable[[dict], tuple[int, Any]] | None = None
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _reply(self, status: int, body: Any) -> None:
+                data = (body if isinstance(body, str) else json.dumps(body)).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._reply(200, {"object": "list", "data": [{"id": "stub-model", "object": "model"}]})
+
+            def do_POST(self) -> None:
+                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                stub.requests.append(request)
+                stub.headers.append({k.lower(): v for k, v in self.headers.items()})
+                if stub.script:
+                    self._reply(*stub.script.pop(0))
+                elif stub.fallback is not None:
+                    self._reply(*stub.fallback(request))
+                else:
+                    self._reply(500, {"error": {"message": "stub script is empty"}})
+
+            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def stub_server() -> Iterator[StubServer]:
+    """A local scripted HTTP server on 127.0.0.1 for retry, error and re-ask tests."""
+    server = StubServer()
+    yield server
+    server.close()
+
+# --- end backends ---------------------------------------------------------------------------
