@@ -52,39 +52,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `python -m llama_cpp.server` on 127.0.0.1; yields its base URL (…/v1)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
+def start_llama_server(model_path: Path, log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a real `python -m llama_cpp.server` on 127.0.0.1 and wait until it answers; returns it and its URL."""
+    port = port or free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
                "--n_threads", "1", "--n_threads_batch", "1", "--seed", "0"]
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited with {process.returncode}:\n{log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                if response.status == 200:
+                    return process, base_url
+        except OSError:  # refused while loading; URLError is an OSError
+            pass
+        if time.monotonic() > deadline:
+            stop_process(process)
+            pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log_path.read_text()[-2000:]}")
+        time.sleep(0.25)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {process.returncode}:\n{log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:  # refused while loading; URLError is an OSError
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log_path.read_text()[-2000:]}")
-            time.sleep(0.25)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `python -m llama_cpp.server` on 127.0.0.1; yields its base URL (…/v1)."""
+    process, base_url = start_llama_server(model_path, tmp_path_factory.mktemp("server") / "server.log")
+    try:
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 class StubServer:
@@ -141,3 +150,25 @@ def stub_server() -> Iterator[StubServer]:
     server.close()
 
 # --- end backends ---------------------------------------------------------------------------
+
+
+def count_done(db: Path) -> int:
+    """Extractions stored so far in a database another process is writing (read from a copy: the writer holds the lock)."""
+    if not db.exists():
+        return 0
+    copy = db.with_suffix(".copy")
+    try:
+        copy.write_bytes(db.read_bytes())
+        wal = db.with_suffix(".duckdb.wal")
+        copy_wal = copy.with_suffix(".copy.wal")
+        if wal.exists():
+            copy_wal.write_bytes(wal.read_bytes())
+        from extractor.store import Store
+
+        with Store(str(copy), read_only=True) as store:
+            return store.query("select count(*) from extractions where status = 'ok'")[1][0][0]
+    except Exception:
+        return 0
+    finally:
+        for f in (copy, copy.with_suffix(".copy.wal")):
+            f.unlink(missing_ok=True)

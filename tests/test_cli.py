@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from extractor.cli import cli
 from extractor.store import Store
 
+from conftest import count_done
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCHEMA_FIELDS = {"id", "task", "domain", "architecture", "introduced", "claims", "code_url"}
 CLAIM_FIELDS = {"metric", "kind", "value", "value_max", "unit", "direction", "bound", "baseline", "evidence"}
@@ -182,10 +184,10 @@ def test_sigkill_mid_run_then_rerun_stores_every_paper_once(tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and done < 50:  # wait until it has stored some, then kill it hard
         time.sleep(0.5)
-        done = _count_done(db)
+        done = count_done(db)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    first = _count_done(db)
+    first = count_done(db)
     assert 0 < first < 1500, "the kill should land mid-run"
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with Store(str(db), read_only=True) as store:
@@ -195,26 +197,6 @@ def test_sigkill_mid_run_then_rerun_stores_every_paper_once(tmp_path):
         assert orphans[1] == [(0,)]
         runs = store.query("select count(*) from runs")[1][0][0]
         assert runs == 2
-
-
-def _count_done(db: Path) -> int:
-    """Read a copy: the writer holds DuckDB's lock on the file itself."""
-    if not db.exists():
-        return 0
-    copy = db.with_suffix(".copy")
-    try:
-        copy.write_bytes(db.read_bytes())
-        wal = db.with_suffix(".duckdb.wal")
-        copy_wal = copy.with_suffix(".copy.wal")
-        if wal.exists():
-            copy_wal.write_bytes(wal.read_bytes())
-        with Store(str(copy), read_only=True) as store:
-            return store.query("select count(*) from extractions")[1][0][0]
-    except Exception:
-        return 0
-    finally:
-        for f in (copy, copy.with_suffix(".copy.wal")):
-            f.unlink(missing_ok=True)
 
 
 def test_missing_database_says_how_to_make_one(tmp_path):
