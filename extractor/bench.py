@@ -1,6 +1,9 @@
 """`make bench`: papers/minute end to end, seconds per stage, tokens per paper, and accuracy on the dev answers.
 
-usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--gold PATH] [--out DIR]
+usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--server N] [--gold PATH] [--out DIR]
+
+With --server N, it also starts `python -m llama_cpp.server` on 127.0.0.1 with the bundled model
+and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4.
 
 Each configuration extracts the bundled corpus (and the first N arXiv papers) into a fresh
 DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
@@ -63,6 +66,48 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
     return result
 
 
+def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
+    """Papers/minute through a real local llama_cpp.server, the endpoint backend at concurrency 1, 2 and 4."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    n = str(threads or 2)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(MODELS["smollm2"]), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "2048", "--n_threads", n, "--n_threads_batch", n],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{url}/models", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        results = []
+        for concurrency in (1, 2, 4):
+            backend = get_backend("openai", BackendConfig(base_url=url, model="local", extra={"body": {"repeat_penalty": 1.0}}))
+            t0 = time.perf_counter()
+            with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+                summary = run_extraction(store, papers, backend, Settings(), concurrency=concurrency)
+            wall = time.perf_counter() - t0
+            results.append({"config": f"server c={concurrency}", "corpus": f"bundled[:{len(papers)}]", "papers": len(papers),
+                            "failed": len(summary.failed), "seconds": round(wall, 2),
+                            "papers_per_minute": round(len(papers) / wall * 60, 1),
+                            "seconds_per_paper": {"read": 0.0, "rules": None, "model": round(wall / len(papers), 4), "store": None},
+                            "tokens_per_paper": {"prompt": None, "completion": None}, "papers_with_problems": None})
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings]:
     if config_name == "rules":
         return None, Settings(use_model=False)
@@ -75,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arxiv", type=int, default=500, help="first N papers of arxiv_sample.jsonl (0: none)")
     parser.add_argument("--gold", default=str(SHARED / "data" / "dev_gold.jsonl"))
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--server", type=int, default=40, help="papers through a local llama_cpp.server at concurrency 1, 2, 4 (0: skip)")
     parser.add_argument("--out", default=str(REPO / "outputs" / "bench"))
     args = parser.parse_args(argv)
 
@@ -89,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         for corpus_name, papers in corpora.items():
             result = bench_corpus(corpus_name, papers, backend, settings, gold if corpus_name == "bundled" else None)
             result["config"] = config_name
+            results.append(result)
+            _print([result])
+    if args.server:
+        for result in bench_server(corpora["bundled"][: args.server], args.threads):
             results.append(result)
             _print([result])
     out = Path(args.out)
@@ -111,7 +161,7 @@ def _print(results: list[dict], title: str | None = None) -> None:
          *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"))
         for r in results
     ]
-    Console(stderr=True).print(render(columns, rows, "table", title=title))
+    Console(stderr=True, width=170).print(render(columns, rows, "table", title=title))
 
 
 if __name__ == "__main__":
