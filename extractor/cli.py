@@ -103,6 +103,7 @@ def cli() -> None:
 @click.option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai).")
 @click.option("--api-key-env", help="Name of the environment variable holding the API key (never the key itself).")
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
+@click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
 @click.option("--threads", type=int, help="CPU threads for llama.cpp (default: all cores).")
 @click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
@@ -114,7 +115,7 @@ def cli() -> None:
 @db_option
 @handle_errors
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_error: str, backend: str, model: str | None,
-            base_url: str | None, api_key_env: str | None, structured: str, concurrency: int, threads: int | None,
+            base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, ask: str, fallback: str, review: str, force: bool, limit: int | None, db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, listing-page text, or - for stdin) into the database.
 
@@ -149,7 +150,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     settings = Settings(use_model=not no_model, ask=_fields(ask), fallback=_fields(fallback), review=_fields(review))
     engine = None
     if settings.needs_model:
-        config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env, structured=structured)
+        config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
+                               structured=structured, extra={"body": _json_object(request_json)} if request_json else {})
         with err.status(f"Loading {backend} model ..."):
             engine = get_backend(backend, config)
         if backend == "openai":
@@ -159,6 +161,16 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     _print_summary(summary, len(skipped), db)
     if summary.failed:
         sys.exit(2)
+
+
+def _json_object(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise click.BadParameter(f"--request-json is not JSON ({e.msg}); write it like '{{\"repeat_penalty\": 1.0}}'") from e
+    if not isinstance(value, dict):
+        raise click.BadParameter("--request-json must be a JSON object")
+    return value
 
 
 def _fields(value: str) -> tuple[str, ...]:

@@ -49,7 +49,8 @@ def test_server_killed_mid_run_keeps_what_was_done_and_a_rerun_completes(model_p
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     db = tmp_path / "endpoint.duckdb"
     command = [sys.executable, "-m", "extractor", "extract", "--sample", "--limit", "8", "--backend", "openai",
-               "--base-url", url, "--model", "local", "--ask", "task,domain,architecture", "--db", str(db)]
+               "--base-url", url, "--model", "local", "--ask", "task,domain,architecture",
+               "--request-json", '{"repeat_penalty": 1.0}', "--db", str(db)]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 240
