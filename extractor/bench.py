@@ -34,13 +34,14 @@ MODELS = {
 }
 
 
-def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settings: Settings, gold: dict | None) -> dict:
+def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settings: Settings, gold: dict | None,
+                 read_seconds: float = 0.0) -> dict:
     """Extract `papers` into a fresh database and read back what it cost."""
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
             t0 = time.perf_counter()
-            summary = run_extraction(store, papers, backend, settings)
-            wall = time.perf_counter() - t0
+            summary = run_extraction(store, papers, backend, settings, read_seconds=read_seconds)
+            wall = time.perf_counter() - t0 + read_seconds
             _, rows = store.query(
                 "select sum(seconds_read), sum(seconds_rules), sum(seconds_model), sum(seconds_store),"
                 " sum(prompt_tokens), sum(completion_tokens), count(*) from extractions where status = 'ok'"
@@ -63,6 +64,7 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
                 predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
                 raw = {p.id: {"abstract": p.abstract} for p in papers}
                 result["dev"] = {k: round(v, 3) for k, v in score(predictions, gold, None, raw).items() if isinstance(v, float)}
+                result["dev_review"] = review_figures(store, predictions, gold)
     return result
 
 
@@ -108,6 +110,18 @@ def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
         server.wait(timeout=30)
 
 
+def review_figures(store: Store, predictions: dict, gold: dict) -> dict:
+    """How well the model's `model-disagrees` flags point at the rules' real errors on the dev answers."""
+    flagged = {(p.paper_id, p.field) for p in store.problems() if p.rule == "model-disagrees"}
+    figures = {}
+    for field in ("domain", "architecture"):
+        ids = [i for i in gold if i in predictions]
+        errors = {i for i in ids if predictions[i][field] != gold[i][field]}
+        flags = {i for i in ids if (i, field) in flagged}
+        figures[field] = {"rule_errors": len(errors), "flags": len(flags), "flags_on_errors": len(flags & errors)}
+    return figures
+
+
 def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings]:
     if config_name == "rules":
         return None, Settings(use_model=False)
@@ -125,20 +139,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     gold = load_records(args.gold) if Path(args.gold).exists() else None
-    corpora = {"bundled": list(read_sample())}
+    t0 = time.perf_counter()
+    corpora = {"bundled": (list(read_sample()), time.perf_counter() - t0)}
     arxiv = SHARED / "data" / "arxiv_sample.jsonl"
     if args.arxiv and arxiv.exists():
-        corpora[f"arxiv[:{args.arxiv}]"] = list(read_papers([arxiv]))[: args.arxiv]
+        t0 = time.perf_counter()
+        papers = list(read_papers([arxiv]))
+        corpora[f"arxiv[:{args.arxiv}]"] = (papers[: args.arxiv], (time.perf_counter() - t0) * args.arxiv / len(papers))
     results = []
     for config_name in args.configs.split(","):
         backend, settings = _backend(config_name, args.threads)
-        for corpus_name, papers in corpora.items():
-            result = bench_corpus(corpus_name, papers, backend, settings, gold if corpus_name == "bundled" else None)
+        for corpus_name, (papers, read_seconds) in corpora.items():
+            result = bench_corpus(corpus_name, papers, backend, settings, gold if corpus_name == "bundled" else None, read_seconds)
             result["config"] = config_name
             results.append(result)
             _print([result])
     if args.server:
-        for result in bench_server(corpora["bundled"][: args.server], args.threads):
+        for result in bench_server(corpora["bundled"][0][: args.server], args.threads):
             results.append(result)
             _print([result])
     out = Path(args.out)
@@ -155,10 +172,11 @@ def _print(results: list[dict], title: str | None = None) -> None:
     from extractor.report import render
 
     columns = ["config", "corpus", "papers", "papers/min", "read s", "rules s", "model s", "store s",
-               "prompt tok", "gen tok", "with problems", "dev overall"]
+               "prompt tok", "gen tok", "with problems", "dev overall", "review flags (on errors)"]
     rows = [
         (r["config"], r["corpus"], r["papers"], r["papers_per_minute"], *r["seconds_per_paper"].values(),
-         *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"))
+         *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"),
+         " ".join(f"{k[:4]} {v['flags']} ({v['flags_on_errors']}/{v['rule_errors']})" for k, v in r.get("dev_review", {}).items()))
         for r in results
     ]
     Console(stderr=True, width=170).print(render(columns, rows, "table", title=title))

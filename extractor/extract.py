@@ -34,7 +34,7 @@ class Settings:
     ask: tuple[str, ...] = ()  # fields the model always decides
     fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
     review: tuple[str, ...] = ("domain", "architecture")  # fields it answers too; disagreements become problems
-    context_chars: int = 400  # how much of the abstract the model reads
+    context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
 
     def fields_for(self, draft: Draft) -> list[str]:
         """The fields the model decides for this paper, in MODEL_FIELDS order."""

@@ -1,7 +1,8 @@
 """Short questions for a tiny model, each answered inside a per-paper schema whose enums are the candidates.
 
-Every question about one paper starts with the same messages (instructions, then the paper),
-so the engine's KV cache for that prefix is reused and only the question is new per call.
+Every call starts with the same system message (instructions and the field guide), so its KV
+cache is reused across papers; every question about one paper then shares the paper's message,
+so only the question itself is new per call.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ from dataclasses import dataclass
 from extractor.backends import Message
 from extractor.schema import ARCHITECTURES, DOMAINS, KINDS
 
-SYSTEM = (
-    "You read machine-learning paper abstracts and answer questions about them with JSON. "
-    "Pick only from the options the schema allows."
-)
-
-# Few-shot examples are written for this prompt, not taken from the evaluation answers.
-_GUIDES = {
-    "domain": "domain = the data modality (language, code, speech, vision, multimodal, time-series, science, robotics, other).",
-    "architecture": "architecture = the model family the paper proposes or studies: decoder-only (GPT, LLaMA), "
-    "encoder-only (BERT), encoder-decoder (T5, BART), state-space (Mamba), hybrid, multiple (compares several), unspecified.",
-}
 _CLAIM_GUIDE = (
     "For each numbered result say its kind: speedup (faster, throughput, latency), reduction (less memory, "
     "parameters, tokens, cost, error), improvement (better than a baseline), score (a level reached), "
     "other, or none if the number only describes the set-up."
+)
+SYSTEM = (
+    "You read machine-learning paper abstracts and answer questions about them with JSON, "
+    "picking only from the options the schema allows.\n"
+    "domain = the data modality (language, code, speech, vision, multimodal, time-series, science, robotics, other).\n"
+    "architecture = the model family the paper proposes or studies: decoder-only (GPT, LLaMA), encoder-only (BERT), "
+    "encoder-decoder (T5, BART), state-space (Mamba), hybrid, multiple (compares several), unspecified.\n"
+    "task = the main problem the paper addresses, one of the phrases offered."
 )
 
 # Bounds against run-away output: answers are short and their strings are capped.
@@ -66,10 +64,9 @@ def paper_question(prefix: list[Message], tasks: list[str], fields: list[str]) -
         "properties": {f: {"type": "string", "enum": enums[f]} for f in fields},
         "required": list(fields),
     }
-    guide = [_GUIDES[f] for f in fields if f in _GUIDES]
+    text = f"Answer with {' and '.join(fields)}."
     if "task" in fields:
-        guide.append("task = the main problem, one of: " + "; ".join(tasks) + ".")
-    text = "\n".join(guide) + f"\nAnswer with {' and '.join(fields)}."
+        text = "Task phrases: " + "; ".join(tasks) + ".\n" + text
     return Question("paper", _ask(prefix, text), schema, MAX_TOKENS_PAPER)
 
 
