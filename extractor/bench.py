@@ -70,28 +70,12 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
 
 def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
     """Papers/minute through a real local llama_cpp.server, the endpoint backend at concurrency 1, 2 and 4."""
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
+    from extractor.backends.llama_server import start_llama_server, stop_process
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    n = str(threads or 2)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(MODELS["smollm2"]), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--n_threads", n, "--n_threads_batch", n],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
+    logs = REPO / "outputs" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    server, url = start_llama_server(MODELS["smollm2"], logs / "server.log", threads=threads or 2)
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{url}/models", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.5)
         results = []
         for concurrency in (1, 2, 4):
             backend = get_backend("openai", BackendConfig(base_url=url, model="local", extra={"body": {"repeat_penalty": 1.0}}))
@@ -106,8 +90,7 @@ def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
                             "tokens_per_paper": {"prompt": None, "completion": None}, "papers_with_problems": None})
         return results
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server)
 
 
 def review_figures(store: Store, predictions: dict, gold: dict) -> dict:

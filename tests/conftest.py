@@ -4,13 +4,7 @@ from __future__ import annotations
 
 # --- backends: fake_backend, model_path, llama_backend, llama_server, stub_server ---------------
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +14,7 @@ import pytest
 
 from extractor.backends import BackendConfig
 from extractor.backends.fake import FakeBackend
+from extractor.backends.llama_server import start_llama_server, stop_process
 
 
 @pytest.fixture
@@ -44,46 +39,6 @@ def llama_backend(model_path: Path) -> Any:
     from extractor.backends.llama_cpp import LlamaCppBackend
 
     return LlamaCppBackend(BackendConfig(model=str(model_path), n_ctx=2048, n_threads=1))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_llama_server(model_path: Path, log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start a real `python -m llama_cpp.server` on 127.0.0.1 and wait until it answers; returns it and its URL."""
-    port = port or free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-               "--n_threads", "1", "--n_threads_batch", "1", "--seed", "0"]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited with {process.returncode}:\n{log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
-                if response.status == 200:
-                    return process, base_url
-        except OSError:  # refused while loading; URLError is an OSError
-            pass
-        if time.monotonic() > deadline:
-            stop_process(process)
-            pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log_path.read_text()[-2000:]}")
-        time.sleep(0.25)
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -248,7 +248,7 @@ def test_a_400_fails_at_once_with_the_servers_message(stub_server: Any) -> None:
 
 
 def test_connection_refused_fails_after_retries() -> None:
-    from conftest import free_port
+    from extractor.backends.llama_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/v1"
     start = time.monotonic()
