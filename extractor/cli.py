@@ -27,7 +27,8 @@ def _stderr():
 def _stdout():
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    # Piped or captured (make demo in CI), rich would assume 80 columns and fold every cell.
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 150)
 
 
 def handle_errors(fn: Callable) -> Callable:
