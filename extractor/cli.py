@@ -134,7 +134,6 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     from extractor.backends import BackendConfig, get_backend
     from extractor.corpus import read_papers, read_sample
     from extractor.extract import Settings
-    from extractor.run import run_extraction
 
     err = _stderr()
     if not paths and not sample:

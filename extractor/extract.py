@@ -7,6 +7,7 @@ relabel but never invent a number, a URL or a name.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -215,8 +216,6 @@ def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str
 
 def config_key(backend_description: dict, settings: Settings) -> str:
     """A short stable hash of everything that changes answers: a rerun with the same key resumes."""
-    import hashlib
-
     blob = json.dumps({"backend": backend_description, "settings": settings.describe()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -60,11 +60,11 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
 
 def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
     """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
-    labels: list[ClaimLabel | None] = [None] * len(quantities)
+    windows = [_windows(text, q, quantities) for q in quantities]
     cues: list[tuple[str, str] | None] = [None] * len(quantities)
     for i in reversed(range(len(quantities))):
         q = quantities[i]
-        before, after = _windows(text, q, quantities)
+        before, after = windows[i]
         phrase = _PHRASE_END.split(after, maxsplit=1)[0]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
@@ -73,17 +73,16 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
         else:
             cues[i] = _cue(phrase, q.unit) or _cue(before, q.unit)
+    labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
-        if cue is None:
-            prev = quantities[i - 1] if i else None
-            same_sentence = prev is not None and prev.clause == q.clause and labels[i - 1] is not None
-            cue = (labels[i - 1].kind, labels[i - 1].direction) if same_sentence else None  # type: ignore[union-attr]
+        if cue is None and i and quantities[i - 1].clause == q.clause:
+            cue = (labels[-1].kind, labels[-1].direction)  # no wording of its own: as the number before it
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
-        before, after = _windows(text, q, quantities)
-        labels[i] = ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), _baseline(after))
-    return [label for label in labels if label is not None]
+        before, after = windows[i]
+        labels.append(ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), _baseline(after)))
+    return labels
 
 
 _METRIC_STOP = re.compile(

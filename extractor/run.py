@@ -115,10 +115,14 @@ def _run_concurrently(todo, work, record, concurrency: int, give_up, summary: Ru
     pending = iter(todo)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         running: set[Future] = set()
-        for paper in pending:
-            running.add(pool.submit(work, paper))
-            if len(running) >= concurrency:
-                break
+
+        def top_up() -> None:
+            for paper in pending:
+                running.add(pool.submit(work, paper))
+                if len(running) >= concurrency:
+                    break
+
+        top_up()
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -131,7 +135,4 @@ def _run_concurrently(todo, work, record, concurrency: int, give_up, summary: Ru
                     if not future.cancelled():
                         record(*future.result())
                 return
-            for paper in pending:
-                running.add(pool.submit(work, paper))
-                if len(running) >= concurrency:
-                    break
+            top_up()
