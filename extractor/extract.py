@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 
 from extractor.backends import Backend
-from extractor.candidates import Quantity, find_names, find_quantities, find_urls, pick_code_url
+from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
 from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates
+from extractor.names import find_names
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper

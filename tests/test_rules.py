@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor.backends.fake import FakeBackend
-from extractor.candidates import clean_url, find_names, find_quantities, find_urls, pick_code_url
+from extractor.candidates import clean_url, find_quantities, find_urls, pick_code_url
+from extractor.names import find_names
 from extractor.extract import Settings, extract_paper
 from extractor.labels import guess_architecture, guess_domain, label_claims, task_candidates
 from extractor.normalize import normalize
@@ -103,6 +104,23 @@ NAMES = [
     ("You Only Cache Once: Decoder-Decoder Architectures", "We introduce YOCO, an architecture.", {"You Only Cache Once", "YOCO"}),
     ("Decoder-Only or Encoder-Decoder?", "We compare BERT and GPT-2 on GLUE.", set()),
     ("A Study", "We propose Future Token Prediction (FTP), a new objective.", {"Future Token Prediction", "FTP"}),
+    # lower-case definitions need a naming word; a generic term before the coining verb is not coined
+    ("A Study", "To advance Vision-Language Pre-training (VLP), we release a corpus called tinyset.", {"tinyset"}),
+    ("A Study", "Our model, dubbed as image Lamp (iLamp), and an innovative gated mixer network (GMN).",
+     {"image Lamp", "iLamp", "gated mixer network", "GMN"}),
+    ("A Study", "We present a novel reinforcement learning (RL) framework.", set()),
+    # spelled-out forms after a comma or colon, variants, passive coining, a list after a colon
+    ("ZOOT: a model", "We propose ZOOT, a Zero-Order Optimised Transformer. ZOOT-large is slower.",
+     {"ZOOT", "Zero-Order Optimised Transformer", "ZOOT-large"}),
+    ("A Study", "An Offline Random Swap (ORS) strategy is introduced.", {"Offline Random Swap", "ORS"}),
+    ("A Study", "This study introduces two variants of the transformer: FastGPT (f-gpt) and SlimGPT (s-gpt).",
+     {"FastGPT", "f-gpt", "SlimGPT", "s-gpt"}),
+    ("A Study", "Training on few samples, a process we refer to as overfitting-by-design -- helps.", {"overfitting-by-design"}),
+    # "ACR: Full Name" in the title lists both, cut where the rest no longer spells the acronym
+    ("E2S2: Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Generation", "We test it.",
+     {"E2S2", "Encoding-Enhanced Sequence-to-Sequence Pretraining"}),
+    ("Tiny Time Mixers (TTMs): Fast Models", "We test it.", {"Tiny Time Mixers", "TTMs"}),
+    ("Methods for Tagging", "We use RFID tags and named entity recognition, then release it on GitHub.", set()),
 ]
 
 

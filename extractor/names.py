@@ -1,0 +1,285 @@
+"""Rules that find the names a paper coins: CodeT5, "Future Token Prediction (FTP)", "what we call
+codebook features", and the variants and spelled-out forms of those names.
+
+A name counts only where the paper shows it is its own: in the title, after a verb that coins
+("we propose", "dubbed", "we refer to as"), behind "our" / "novel", or as a variant or expansion
+of a name already found. Offsets are into `title + "\\n" + text`, like the other candidates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.candidates import Candidate, Span, split_spans
+
+# Names the corpus uses but does not coin; they are never "introduced".
+KNOWN_NAMES = frozenset(
+    "bert roberta gpt gpt2 gpt3 gpt4 gpt35 chatgpt llama llama2 llama3 t5 bart mamba vit clip mistral falcon gemma "
+    "qwen phi opt bloom palm xlnet electra deberta albert whisper wav2vec hubert mt5 flant5 modernbert splade "
+    "llm llms lm lms nlp nlu nlg ai gpu gpus cpu cpus tpu api sota moe rag asr tts mt qa vlm vlms mllm mllms "
+    "rnn rnns lstm cnn cnns ssm ssms kv fp16 fp32 int8 int4 bf16 glue superglue mmlu imagenet coco squad "
+    "librispeech humaneval gsm8k wmt ctc json html url pdf sql flops mteb dna rna ner mlm nli pos seq2seq "
+    "lora qlora peft rlhf dpo ppo sft cot icl mha gqa mqa ffn mlp rl qat sae saes mri ct cxr ocr vqa iqa t2i t2v "
+    "github huggingface pytorch tensorflow jax arxiv openai i ii iii iv we our the this".split()
+)
+# Head nouns that follow a name without being part of it: "our ViXML framework (ViXML)".
+_HEADS = r"framework|mechanism|method|strategy|approach|technique|module|scheme|algorithm|paradigm|pipeline|task|benchmark|dataset"
+_OWN = re.compile(r"\b(?:our|novel|new|innovative|proposed|named|called|dubbed|termed|coined|name|call|term)\b", re.I)
+_COIN_VERB = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|study|article)|paper)\s+(?:\w+\s+){0,2}?"
+    r"(?:propose|introduce|present|develop|design|build|release|call|dub|name|term|create|construct|curate)s?d?\b"
+    r"|\bour\s+(?:proposed|novel|new)\b"
+    r"|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined)\b)",
+    re.I,
+)
+_PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|presented)\b")
+# Words that end the object of a coining verb: "we present X to support the ecosystem of Y (Z)".
+_OBJECT_END = re.compile(r"\b(?:to|which|that|using|of|on|from|in|for)\b|[.;]")
+# "what we call X", "a process we refer to as X", "dubbed (as) X": the name may be lowercase.
+_NAMING = re.compile(
+    r"(?:\bwe\s+(?:call|term|name|dub)|\brefer(?:red)?\s+to\s+as|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined))(?:\s+as)?)"
+    r"\s+(?:(?:it|this|these|them)\s+(?:\w+\s+)?(?=a\s|an\s|the\s))?(?:(?:it|this)\s+)?(?:(?:a|an|the)\s+)?",
+    re.I,
+)
+_PHRASE_STOP = re.compile(r"[,.;:()]|\s--?\s|(?<![\w-])(?:which|that|to|and|for|in|with|is|are|as|by|on|of|where|whose)(?![\w-])")
+_QUOTED = re.compile(r"^[`'\"\u2018\u201c]([^`'\"\u2019\u201d]{2,60})[`'\"\u2019\u201d]")
+_TOKEN = re.compile(r"(?<![\w-])([A-Za-z][\w\-.+]*?[\w+])(?![\w-])")
+_PAREN = re.compile(r"\(([A-Za-z][\w\-]{0,14}[A-Za-z0-9])\)")
+_CAPITALISED_PHRASE = re.compile(
+    r"^\s*(?:(?:a|an|the|our)\s+)?(?:(?:new|novel|simple|first)\s+)*((?:[A-Z][\w\-+]*\s+){1,4}[A-Z][\w\-+]*)\b"
+)
+_QUOTED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?[`'\"\u2018\u201c]([^`'\"\u2019\u201d]{2,40})[`'\"\u2019\u201d]")
+_HYPHENATED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?((?:[A-Z][a-z0-9]+-)+[A-Z][a-z0-9]+)\s+(?:" + _HEADS + r")\b")
+# "Tracr-compiled", "X-based": a name used as a modifier, not a variant of it.
+_MODIFIER = re.compile(r"-(?:\w+ed|based|like|style|only|free|specific|aware|level|scale|sized?|friendly)$")
+_MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
+
+
+def key(name: str) -> str:
+    """How names compare: case, spaces and punctuation ignored ("Nugget 2D" == "Nugget2D")."""
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def looks_coined(token: str) -> bool:
+    """Coined names mix case inside a word or carry digits: CodeT5, VoxtLM, mmMamba.
+
+    "Decoder-Only" or "Pre-Training" are capitalised compounds, not names; "$L_2$" is maths;
+    capitals alone (RFID, SLMs) are acronyms, coined only where the paper says so."""
+    core = token.strip(".-+")
+    if len(core) < 2 or "_" in core or key(core) in KNOWN_NAMES or _MODIFIER.search(core) or re.fullmatch(r"[vV]\d+", core):
+        return False
+    has_digit = any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
+    return has_digit or any(_mixed_case(p) for p in re.split(r"[-.]", core))
+
+
+def _mixed_case(word: str) -> bool:
+    """mmMamba, ALLaM, GECTurk: capitals inside a word with small letters; not "Only", not "LLMs"."""
+    word = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
+    upper = sum(c.isupper() for c in word)
+    return any(c.islower() for c in word) and (upper >= 2 or word[:1].islower() and upper >= 1)
+
+
+def _is_acronym(token: str) -> bool:
+    """DONUT, PIM-GPT, ATGC-Gen: a name built on capitals the corpus does not already know."""
+    parts = re.split(r"[-.]", token)
+    return key(token) not in KNOWN_NAMES and any(len(p) >= 3 and p.isupper() and key(p) not in KNOWN_NAMES for p in parts)
+
+
+def initials_match(full: str, acronym: str) -> bool:
+    """"Vision-enhanced eXtreme Multi-label Learning" spells ViXML: same first letter, the rest in order."""
+    letters = key(full)
+    caps = key(acronym) if re.search(r"\d", full) else re.sub(r"\d", "", key(acronym))
+    if len(caps) < 2 or not letters.startswith(caps[0]):
+        return False
+    at = 0
+    for c in caps[1:]:
+        at = letters.find(c, at + 1)
+        if at < 0:
+            return False
+    return True
+
+
+def _spelled_out(before: str, acronym: str) -> str:
+    """The words just before "(ACR)" that spell it, shortest run first: "... we propose Future
+    Token Prediction (FTP)" -> "Future Token Prediction". A trailing head noun is dropped when
+    the rest still spells it ("our eXtreme Multi-label Learning framework (XML)")."""
+    words = re.split(r"[,;:(\"]", before)[-1].split()
+    stripped = words[:-1] if words and re.fullmatch(_HEADS, words[-1], re.I) else None
+    for run in ([stripped] if stripped else []) + [words]:
+        for k in range(1, min(len(run), len(acronym) + 4) + 1):
+            first = run[-k].lstrip("`'\u2018\u201c")
+            if first.lower() in _MINOR or not first[:1].lower() == acronym[:1].lower():
+                continue
+            full = " ".join(run[-k:]).strip("`'\u2018\u2019\u201c\u201d")
+            if initials_match(full, acronym):
+                return full
+    return ""
+
+
+def _title_names(title: str, text: str) -> list[Candidate]:
+    """"CodeT5: Identifier-aware ..." coins CodeT5; "You Only Cache Once: ..." coins it when the
+    abstract uses its acronym (YOCO); a plain-English prefix that the abstract writes in lower
+    case ("Small Language Models: a Survey") coins nothing. Coined-looking title words count too."""
+    names = [Candidate("name", m.group(1), m.start(1), m.end(1)) for m in _TOKEN.finditer(title) if looks_coined(m.group(1))]
+    head, sep, _ = title.partition(":")
+    head = head.strip()
+    words = head.split()
+    if not sep or not 1 <= len(words) <= 5 or key(head) in KNOWN_NAMES:
+        return names
+    defined = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", head)  # "Tiny Time Mixers (TTMs): ..."
+    if defined and initials_match(defined.group(1), defined.group(2)):
+        return [Candidate("name", defined.group(1), 0, defined.end(1)), Candidate("name", defined.group(2), defined.start(2), defined.end(2))]
+    name = Candidate("name", head, 0, len(head))
+    if len(words) == 1 and head[:1].isupper() or len(words) <= 2 and any(looks_coined(w) for w in words):
+        return [name] + names
+    initials = "".join(w[0] for w in words if w[:1].isalpha())
+    acronym = re.search(r"\b(" + re.escape(initials) + r")\b", text, re.I) if len(initials) >= 3 else None
+    generic = head.lower() in text.lower() and head not in text
+    if acronym and all(w[:1].isupper() for w in words) and not generic:
+        at = len(title) + 1
+        return [name, Candidate("name", acronym.group(1), at + acronym.start(1), at + acronym.end(1))] + names
+    return names
+
+
+def _coins(sentence: str, start: int, title: str, acronym: str) -> bool:
+    """Whether the name starting at `start` of `sentence` is the paper's own."""
+    if re.search(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", title):
+        return True
+    if _OWN.search(" ".join(sentence[:start].split()[-2:])):
+        return True
+    for verb in _COIN_VERB.finditer(sentence[:start]):
+        gap = sentence[verb.end() : start].rpartition(":")[2]
+        if not _OBJECT_END.search(gap):
+            return True
+    return len(sentence[:start].split()) <= 2 and bool(_PASSIVE_COIN.search(sentence, start))
+
+
+def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidate]:
+    """"Full Name (ACR)" where the paper coins it: both strings."""
+    names = []
+    for m in _PAREN.finditer(whole):
+        acronym = m.group(1)
+        sentence = next((s for s in sentences if s.start <= m.start() < s.end), Span(0, len(title)))
+        before = whole[sentence.start : m.start()]
+        after = whole[m.end() : sentence.end]
+        prev = before.split()[-1] if before.split() else ""
+        if key(acronym) in KNOWN_NAMES or not (sum(c.isupper() for c in acronym) >= 2 or looks_coined(prev) and "-" in acronym):
+            continue
+        full = _spelled_out(before, acronym)
+        at = before.rfind(full)
+        if not full or not _coins(before + m.group(0) + after, at, title, acronym):
+            continue
+        if full.islower() and (not _OWN.search(" ".join(before[:at].split()[-2:])) or re.match(r"\s*(?:" + _HEADS + r"|model)\b", after)):
+            continue  # a lower-case term needs "dubbed" or "our", and is not "a novel reinforcement learning (RL) framework"
+        names.append(Candidate("name", acronym, m.start(1), m.end(1)))
+        names.append(Candidate("name", full, sentence.start + at, sentence.start + at + len(full)))
+    return names
+
+
+def _phrase(after: str) -> tuple[int, str]:
+    """The name right after a naming verb: a quoted phrase, or up to four words before a stop."""
+    quoted = _QUOTED.match(after)
+    if quoted:
+        return quoted.start(1), quoted.group(1)
+    stop = _PHRASE_STOP.search(after)
+    words = after[: stop.start() if stop else len(after)].split()[:4]
+    if not words:
+        return 0, ""
+    return after.find(words[0]), " ".join(words)
+
+
+def _mentioned(token: str, text: str) -> bool:
+    """A token the abstract used before the verb is not what the verb introduces: "... INT4
+    weight and activation (W4A4) ... we develop a W4A4 inference pipeline"."""
+    return re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", text) is not None
+
+
+def _after_verbs(whole: str, offset: int) -> list[Candidate]:
+    """The name a coining verb introduces: a coined-looking token in its object (all of them in a
+    list after a colon), a run of capitalised words, or, after "we call" / "dubbed", any phrase."""
+    text = whole[offset:]
+    names = []
+    for verb in _COIN_VERB.finditer(text):
+        after = text[verb.end() : verb.end() + 160]
+        obj = re.split(r"(?<=[.;])\s", after)[0]
+        head, colon, listed = obj.partition(": ")
+        first = head.split(",")[0].split(" that ")[0]
+        listing = colon and _OBJECT_END.search(head) and not any(looks_coined(t) or _is_acronym(t) for t in _TOKEN.findall(first))
+        scope = listed if listing else first
+        tokens = _TOKEN.findall(scope)[: 12 if listing else 6]
+        earlier = text[: verb.start()]
+        coined = [t for t in tokens if (looks_coined(t) or _is_acronym(t)) and not _mentioned(t, earlier)]
+        for t in coined if listing else coined[:1]:
+            start = offset + verb.end() + after.find(t)
+            names.append(Candidate("name", t, start, start + len(t)))
+        if coined:
+            continue
+        phrase = _CAPITALISED_PHRASE.match(after) or _HYPHENATED_NAME.match(after) or _QUOTED_NAME.match(after)
+        if phrase and not any(key(w) in KNOWN_NAMES for w in phrase.group(1).split()):
+            start = offset + verb.end() + phrase.start(1)
+            names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
+    for naming in _NAMING.finditer(text):
+        at, phrase = _phrase(text[naming.end() : naming.end() + 80])
+        phrase = re.sub(r"\s+(?:" + _HEADS + r")$", "", phrase)
+        if phrase and key(phrase) not in KNOWN_NAMES:
+            start = offset + naming.end() + at
+            names.append(Candidate("name", phrase, start, start + len(phrase)))
+    return names
+
+
+def _shortest_spelling(phrase: str, name: str) -> str:
+    """The phrase up to the first preposition after which it still spells the name:
+    "Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Understanding" -> E2S2's part."""
+    cuts = [m.start() for m in re.finditer(r"\s(?:for|with|via|using|through|in|on|from)\s", phrase)]
+    for cut in cuts + [len(phrase)]:
+        if initials_match(phrase[:cut], name):
+            return phrase[:cut]
+    return ""
+
+
+def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
+    """What a found name brings along: its spelled-out form ("DONUT, a Decoder-Only Network for
+    Unrolling Trajectories"; "ALLaM: Arabic Large Language Model") and its hyphenated variants
+    (mmMamba -> mmMamba-linear; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
+    found = []
+    for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
+        quoted = re.escape(name)
+        letters = [c for c in name if c.isalpha()]
+        spelled = sum(c.isupper() for c in letters) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
+        for m in re.finditer(r"(?<![\w-])" + quoted + r"(?:,|:)\s+(?:(?:a|an|the)\s+)?([A-Z][^,.;:()\n]{3,80})", whole):
+            full = _shortest_spelling(m.group(1).strip(), name) if spelled else ""
+            words = full.split()
+            if full and len(words) <= 8 and all(w[:1].isupper() for w in words if w.lower() not in _MINOR):
+                found.append(Candidate("name", full, m.start(1), m.start(1) + len(full)))
+        for m in re.finditer(r"(?<![\w-])(" + quoted + r"-[A-Za-z]\w*|[A-Z]\w*-" + quoted + r")(?![\w-])", whole):
+            if _MODIFIER.search(m.group(1)):
+                continue
+            found.append(Candidate("name", m.group(1), m.start(1), m.end(1)))
+    return found
+
+
+def find_names(title: str, text: str) -> list[Candidate]:
+    """Names the paper may coin, each once, longest spelling first where two start together."""
+    offset = len(title) + 1
+    whole = title + "\n" + text
+    sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
+    names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
+    names += _expansions(whole, names)
+    head = title.partition(":")[0].strip()
+    if ":" in title and "(" not in head and len(head.split()) <= 4 and any(" " not in n.text and initials_match(head, n.text) for n in names):
+        names.append(Candidate("name", head, 0, len(head)))  # "Multimodal Mamba: ..." spells mmMamba
+    return _unique(names)
+
+
+def _unique(names: list[Candidate]) -> list[Candidate]:
+    """Each name once, in reading order; a name inside a longer one found at the same place gives
+    way to it ("Decoder Pre-training" to "Decoder Pre-training with only text for STR")."""
+    seen: set[str] = set()
+    out = []
+    for n in sorted(names, key=lambda n: (n.start, -n.end)):
+        k = key(n.text)
+        inside = any(o.start <= n.start and n.end <= o.end and o.end - o.start > n.end - n.start for o in names)
+        if not inside and k and k not in seen and k.rstrip("s") not in KNOWN_NAMES:
+            seen.add(k)
+            out.append(n)
+    return out
