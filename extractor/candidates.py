@@ -199,12 +199,14 @@ def find_urls(text: str) -> list[Candidate]:
     return [Candidate("url", clean_url(m.group(0)), m.start(), m.end()) for m in _URL.finditer(text)]
 
 
-_CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org")
+# Where code lives, best first: a leaderboard on huggingface.co gives way to the GitHub repository.
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 
 
 def pick_code_url(urls: list[Candidate]) -> str | None:
-    """The release URL: a code host first, else the first URL the abstract gives."""
-    for u in urls:
-        if any(h in u.text.lower() for h in _CODE_HOSTS):
-            return u.text
+    """The release URL: the best code host, else the first URL the abstract gives."""
+    for host in _CODE_HOSTS:
+        for u in urls:
+            if host in u.text.lower():
+                return u.text
     return urls[0].text if urls else None

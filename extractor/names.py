@@ -116,6 +116,11 @@ def _spelled_out(before: str, acronym: str) -> str:
     return ""
 
 
+# Title heads that are a sentence or a class of things, not a name: "The Journey Matters: ...",
+# "Beyond Decoder-only: ...", "Small Language Models: a Survey", "Revisiting Pre-Training: ...".
+_NOT_A_NAME = re.compile(r"^(?:the|a|an|beyond|towards?|on|why|what|how|when|is|are|do|does|can)\b|^\w+ing\b|language models?$", re.I)
+
+
 def _title_names(title: str, text: str) -> list[Candidate]:
     """"CodeT5: Identifier-aware ..." coins CodeT5; "You Only Cache Once: ..." coins it when the
     abstract uses its acronym (YOCO); a plain-English prefix that the abstract writes in lower
@@ -124,6 +129,10 @@ def _title_names(title: str, text: str) -> list[Candidate]:
     head, sep, _ = title.partition(":")
     head = head.strip()
     words = head.split()
+    if sep and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _NOT_A_NAME.search(head):
+        return [Candidate("name", head, 0, len(head))] + names  # "MLP Memory: ...", "Diverse Beam Search: ..."
+    if sep and len(words) == 1 and key(head) in KNOWN_NAMES:
+        return [Candidate("name", head, 0, len(head))] + names  # "ELECTRA: ...": the paper that coined a now-known name
     if not sep or not 1 <= len(words) <= 5 or key(head) in KNOWN_NAMES:
         return names
     defined = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", head)  # "Tiny Time Mixers (TTMs): ..."
@@ -169,8 +178,9 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
         at = before.rfind(full)
         if not full or not _coins(before + m.group(0) + after, at, title, acronym):
             continue
-        if full.islower() and (not _OWN.search(" ".join(before[:at].split()[-2:])) or re.match(r"\s*(?:" + _HEADS + r"|model)\b", after)):
-            continue  # a lower-case term needs "dubbed" or "our", and is not "a novel reinforcement learning (RL) framework"
+        named = _OWN.search(" ".join(before[:at].split()[-2:])) or looks_coined(acronym) and whole.count(acronym) >= 2
+        if full.islower() and (not named or re.match(r"\s*(?:" + _HEADS + r"|model)\b", after)):
+            continue  # a lower-case term needs "dubbed", "our" or a coined acronym, and is not "a novel reinforcement learning (RL) framework"
         names.append(Candidate("name", acronym, m.start(1), m.end(1)))
         names.append(Candidate("name", full, sentence.start + at, sentence.start + at + len(full)))
     return names
@@ -231,22 +241,25 @@ def _shortest_spelling(phrase: str, name: str) -> str:
     """The phrase up to the first preposition after which it still spells the name:
     "Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Understanding" -> E2S2's part."""
     cuts = [m.start() for m in re.finditer(r"\s(?:for|with|via|using|through|in|on|from)\s", phrase)]
+    capitals = sum(c.isupper() for c in name)
     for cut in cuts + [len(phrase)]:
-        if initials_match(phrase[:cut], name):
-            return phrase[:cut]
+        part = phrase[:cut]
+        initials = sum(len(w) if w.isupper() else w[:1].isupper() for w in re.split(r"[\s-]+", part))
+        if initials >= capitals and initials_match(part, name):
+            return part
     return ""
 
 
 def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     """What a found name brings along: its spelled-out form ("DONUT, a Decoder-Only Network for
-    Unrolling Trajectories"; "ALLaM: Arabic Large Language Model") and its hyphenated variants
+    Unrolling Trajectories"; "ALLaM: Arabic Large Language Model"; "DrBERT (Decoder-refined BERT)") and its hyphenated variants
     (mmMamba -> mmMamba-linear; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
     found = []
     for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
         quoted = re.escape(name)
         letters = [c for c in name if c.isalpha()]
         spelled = sum(c.isupper() for c in letters) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
-        for m in re.finditer(r"(?<![\w-])" + quoted + r"(?:,|:)\s+(?:(?:a|an|the)\s+)?([A-Z][^,.;:()\n]{3,80})", whole):
+        for m in re.finditer(r"(?<![\w-])" + quoted + r"(?:,|:|\s\()\s*(?:(?:a|an|the)\s+)?([A-Z][^,.;:()\n]{3,80})", whole):
             full = _shortest_spelling(m.group(1).strip(), name) if spelled else ""
             words = full.split()
             if full and len(words) <= 8 and all(w[:1].isupper() for w in words if w.lower() not in _MINOR):
@@ -279,7 +292,7 @@ def _unique(names: list[Candidate]) -> list[Candidate]:
     for n in sorted(names, key=lambda n: (n.start, -n.end)):
         k = key(n.text)
         inside = any(o.start <= n.start and n.end <= o.end and o.end - o.start > n.end - n.start for o in names)
-        if not inside and k and k not in seen and k.rstrip("s") not in KNOWN_NAMES:
+        if not inside and k and k not in seen:
             seen.add(k)
             out.append(n)
     return out

@@ -86,6 +86,7 @@ URLS = [
     ("Code is at https: //github.com/salesforce/CodeT5.", "https://github.com/salesforce/CodeT5"),
     ("available at https://github.com/a/b{this https URL}.", "https://github.com/a/b"),
     ("see (https://aka.ms/YOCO)", "https://aka.ms/YOCO"),
+    ("Leaderboard: https://huggingface.co/spaces/a/B, Code: https://github.com/a/B.", "https://github.com/a/B"),
     ("no link here", None),
 ]
 
