@@ -31,6 +31,7 @@ class Quantity:
     end: int
     text: str
     clause: Span  # the clause it sits in, used for context and evidence
+    baseline: str | None = None  # "from 28.9 to 5.6": the number it started from
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,13 @@ _MAGNITUDE = re.compile(r"\b(?P<n>one|two|three|four|five)\s+orders?\s+of\s+magn
 _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
-_METRICS = r"BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score"
-_ABS_AFTER = re.compile(r"\s?(?:-\s?)?(?:points?|pts|pp|F_?0?\.5|EM|mAP|AUC|WER|CER|MRR|NDCG|PPL|" + _METRICS + r")\b", re.I)
-_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
+_METRICS = r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation"
+_ABS_AFTER = re.compile(r"\s?(?:-\s?)?(?:points?|pts|pp|F_?0?\.5|EM|mAP|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|" + _METRICS + r")\b", re.I)
+_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
+# "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
+_FROM_TO_CHANGE = re.compile(r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$", re.I)
+# A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
+_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b", re.I)
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
 # A number right after these is a size or a count of the set-up, not a result.
@@ -93,7 +98,7 @@ _SETUP_AFTER = re.compile(
 )
 
 _BOUNDS = (
-    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*\$?$", re.I)),
+    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
     ("at-least", re.compile(r"(?:over|more\s+than|at\s+least|exceeding|above|greater\s+than|>|≥)\s*\$?$", re.I)),
     ("about", re.compile(r"(?:about|around|approximately|roughly|nearly|almost|~|≈)\s*\$?$", re.I)),
 )
@@ -126,11 +131,13 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     if _VERSUS_BEFORE.search(before):
         return False  # "2.9 vs. 2.2": the second number is the baseline
     if unit != "abs":
-        return True
+        return not _SIZE_AFTER.match(after)
     if re.match(r"\d{4}$", m.group("a")) and 1900 < _number(m.group("a")) < 2100:
         return False
     if _SETUP_AFTER.match(after):
         return False
+    if (m.group("sep") or "").strip() == "to" and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+        return True
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
 
 
@@ -142,14 +149,19 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = _unit(m.group("unit") or m.group("aunit"))
         if not _is_result_number(text, m, unit):
             continue
+        before = text[max(0, m.start() - 24) : m.start()]
+        clause = _enclosing(clauses, m.start())
+        if (m.group("sep") or "").strip() == "to" and re.search(r"\bfrom\s*$", before):
+            # "from A to B" is one claim: value B, baseline A
+            start = m.start("b")
+            found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
+                                  baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")]))
+            continue
         value = _number(m.group("a"))
         value_max = _number(m.group("b")) if m.group("b") else None
         if value_max is not None and value_max <= value:
             continue  # "3-2" or a date-like pair is no range
-        before = text[max(0, m.start() - 24) : m.start()]
-        found.append(
-            Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), _enclosing(clauses, m.start()))
-        )
+        found.append(Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), clause))
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None
@@ -173,7 +185,7 @@ def _share_bounds(text: str, quantities: list[Quantity]) -> list[Quantity]:
             and prev.clause == q.clause
             and q.start - prev.end < 60
             and re.search(r"\band\b|,", text[prev.end : q.start])
-            and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?)\b", text[prev.end : q.start])
+            and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?|with|outperform\w*|surpass\w*)\b", text[prev.end : q.start])
         ):
             q = Quantity(q.value, q.value_max, q.unit, prev.bound, q.start, q.end, q.text, q.clause)
         out.append(q)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from extractor.candidates import Quantity
 
-_SPEED = re.compile(r"faster|speed-?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|\btime\b|quicker|tokens?/s|per second", re.I)
+_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|\btime\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
-_FAST = re.compile(r"faster|speed-?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
+_FAST = re.compile(r"faster|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decrease\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
@@ -25,6 +25,13 @@ _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
 # The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
+_DEGRADE = re.compile(
+    r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
+    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drop|degradation|decline)\b|\bdegrad\w*",
+    re.I,
+)
+# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
+_NAMED_BEFORE = re.compile(r"(?:^|\s)(\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 
 
@@ -44,7 +51,10 @@ def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
 
 
 def _cue(window: str, unit: str) -> tuple[str, str] | None:
-    """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups)."""
+    """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups);
+    a loss of quality is a cost the paper reports, not a gain."""
+    if _DEGRADE.search(window):
+        return "other", "decrease"
     if _SPEED.search(window):
         return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
     if _COST.search(window) and unit == "abs":
@@ -72,7 +82,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         elif re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
             cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
         else:
-            cues[i] = _cue(phrase, q.unit) or _cue(before, q.unit)
+            named = _NAMED_BEFORE.search(before)
+            cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
@@ -81,7 +92,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
-        labels.append(ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), _baseline(after)))
+        labels.append(ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), q.baseline or _baseline(after)))
     return labels
 
 
@@ -202,6 +213,15 @@ _NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": 
                  "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval"}
 
 
+# A subtitle that only says what kind of paper it is; the words after "A Study of" name the task.
+_META_TITLE = re.compile(r"(?:an?\s+)?(?:comprehensive|empirical|systematic|large-scale|comparative|preliminary)?\s*(?:study|survey|analysis|report|evaluation|investigation|exploration|overview)", re.I)
+_META_OF = re.compile(r"\b(?:study|survey|analysis|evaluation|investigation|exploration|overview|series|family|suite)\s+of\s+(?:the\s+)?(.+)$", re.I)
+# A title that asks a sentence ("When are 1.58 bits enough?", "Skip a Layer or Loop it?"), not "A or B?".
+_QUESTION = re.compile(r"^\s*(?:when|what|how|why|which|who|is|are|do|does|did|can|could|should|shall|will|would)\b|\b(?:it|we|you|they)\s*$", re.I)
+# Titles that are sentences: the task is in what follows the verb ("... Explains the Effectiveness of X").
+_TITLE_VERB = re.compile(r"\s(?:explains?|improves?|matters?|helps?|makes?|works?|needs?|learns?|unifies|beats?|outperforms?)\s+(?:the\s+)?(?:\w+\s+of\s+)?", re.I)
+
+
 def _as_task(phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase.strip(" .?!-")).lower()
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
@@ -220,8 +240,14 @@ def task_candidates(title: str) -> list[str]:
     Understanding and Generation"), else the title's main phrase without its coined name."""
     head, sep, rest = title.partition(":")
     body = rest if sep and len(head.split()) <= 4 else title
+    question, mark, answer = body.partition("?")
+    if mark and answer.strip() and _QUESTION.search(question) and not _META_TITLE.fullmatch(answer.strip(" .")):
+        body = answer  # "Skip a Layer or Loop it? Test-Time Depth Adaptation of Pretrained LLMs"
+    verb = _TITLE_VERB.search(body)
+    if verb and len(body[verb.end() :].split()) >= 2:
+        body = body[verb.end() :]  # "Intrinsic Dimensionality Explains the Effectiveness of ..."
     parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
-    m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I)
+    m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
     target = _as_task(m.group(1)) if m else ""
     ordered = ([target] if len(target.split()) >= 2 else []) + parts + [_as_task(body)]
     out: list[str] = []

@@ -51,9 +51,13 @@ QUANTITIES = [
     ("a SARI score of 46.54", [(46.54, None, "abs", "exact")]),
     ("better simplicity (2.9 vs. 2.2)", [(2.9, None, "abs", "exact")]),
     ("requires \\textless2MB of storage", [(2, None, "abs", "up-to")]),
+    ("it improves intelligibility from 28.9 to 5.6 and quality from 2.68 to 3.90", [(5.6, None, "abs", "exact"), (3.9, None, "abs", "exact")]),
+    ("EM +8.6 on NQ, 3.6-11.5 improvements in exact match, 73.76 CodeBLEU", [(8.6, None, "abs", "exact"), (3.6, 11.5, "abs", "exact"), (73.76, None, "abs", "exact")]),
+    ("gains of up to +2.72% nDCG", [(2.72, None, "%", "up-to")]),
     # set-up numbers are not results
     ("We train 7B and 40B models on 5 languages in 2023", []),
     ("GPT-4 and T5 on 10 tasks", []),
+    ("it matches the 70x larger model; pruning at 25% of total compute; the (K+1) token", []),
 ]
 
 
@@ -72,6 +76,8 @@ LABELS = [
     ("achieving 75.1% ImageNet top-1 accuracy with only 5.7M parameters", [("score", "increase")]),
     ("reduced word error rates by 0.3% and 1.4% on test-clean and test-other", [("reduction", "decrease")] * 2),
     ("up to 4.23times communication and 1.94times latency reduction", [("reduction", "decrease"), ("speedup", "decrease")]),
+    ("a 33\\% speed up, with negligible quality loss of 3\\%", [("speedup", "increase"), ("other", "decrease")]),
+    ("a gain of 18% EM score, and a BLEU score of 98% for reconstruction after compression", [("improvement", "increase"), ("score", "increase")]),
 ]
 
 
@@ -139,6 +145,9 @@ def test_paper_level_guesses():
     assert guess_architecture("A Note", "We study kernels.") == "unspecified"
     assert task_candidates("CodeT5: Pre-trained Models for Code Understanding and Generation")[0] == "code understanding and generation"
     assert task_candidates("Generating Triangle Meshes with Transformers")[0] == "triangle meshes generation"
+    assert task_candidates("When are 1.58 bits enough? A Bottom-up Exploration of BitNet Quantization")[0] == "bitnet quantization"
+    assert task_candidates("Decoder-Only or Encoder-Decoder? Interpreting Models")[0] == "decoder-only or encoder-decoder"
+    assert task_candidates("Intrinsic Dimensionality Explains the Effectiveness of Model Fine-Tuning")[0] == "model fine-tuning"
 
 
 PAPER = Paper(id="t1", title="FastNet: Faster Nets for Image Classification",
