@@ -73,8 +73,8 @@ def _enclosing(spans: list[Span], pos: int) -> Span:
 
 _UNIT = r"(?P<unit>\s?%|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b)?"
 _QUANTITY = re.compile(
-    r"(?<![\w.\-/^])(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×)?"
-    r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?![\d/])"
+    r"(?<![\w.,\-/^])(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–]\s?\d))?"
+    r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?![\d/]|[.,]\d)"
 )
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
 _MAGNITUDE = re.compile(r"\b(?P<n>one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
@@ -87,7 +87,10 @@ _ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$", re.I)
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
-_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b", re.I)
+_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*cross-?\s?validation", re.I)
+# Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
+_NOT_A_RESULT_BEFORE = re.compile(r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$", re.I)
+_NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)", re.I)
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
 # A number right after these is a size or a count of the set-up, not a result.
@@ -130,6 +133,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before):
         return False  # "2.9 vs. 2.2": the second number is the baseline
+    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
+        return False
     if unit != "abs":
         return not _SIZE_AFTER.match(after)
     if re.match(r"\d{4}$", m.group("a")) and 1900 < _number(m.group("a")) < 2100:

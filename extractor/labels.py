@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from extractor.candidates import Quantity
 
-_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|\btime\b|quicker|tokens?/s|per second", re.I)
-_TIME = re.compile(r"latency|\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|quicker|tokens?/s|per second", re.I)
+_TIME = re.compile(r"latency|(?<!of the )\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 _FAST = re.compile(r"faster|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decrease\w*|"
+    r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decreas\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
-_IMPROVE = re.compile(r"improv\w*|gains?\b|outperform\w*|increase\w*|higher|better|boost\w*|surpass\w*|enhance\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
+_IMPROVE = re.compile(r"improv\w*|gains?\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)

@@ -58,6 +58,9 @@ QUANTITIES = [
     ("We train 7B and 40B models on 5 languages in 2023", []),
     ("GPT-4 and T5 on 10 tasks", []),
     ("it matches the 70x larger model; pruning at 25% of total compute; the (K+1) token", []),
+    # no number is read out of another one: "0.864/0.837", "30x-10,000x"
+    ("F1 scores of 0.864/0.837 and a 30x-10,000x speedup", [(30, 10000, "x", "exact")]),
+    ("accuracy rose (p<0.05) with $40+$ datasets, 2D + 3D data and a 5-point scale", []),
 ]
 
 
@@ -78,6 +81,7 @@ LABELS = [
     ("up to 4.23times communication and 1.94times latency reduction", [("reduction", "decrease"), ("speedup", "decrease")]),
     ("a 33\\% speed up, with negligible quality loss of 3\\%", [("speedup", "increase"), ("other", "decrease")]),
     ("a gain of 18% EM score, and a BLEU score of 98% for reconstruction after compression", [("improvement", "increase"), ("score", "increase")]),
+    ("it solves new problems 97% of the time, while increasing accuracy by over 17.5%", [("other", "increase"), ("improvement", "increase")]),
 ]
 
 
