@@ -215,6 +215,7 @@ _NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": 
 
 # A subtitle that only says what kind of paper it is; the words after "A Study of" name the task.
 _META_TITLE = re.compile(r"(?:an?\s+)?(?:comprehensive|empirical|systematic|large-scale|comparative|preliminary)?\s*(?:study|survey|analysis|report|evaluation|investigation|exploration|overview)", re.I)
+_META_LIST = re.compile(r"(?:(?:an?\s+)?(?:survey|measurements?|insights?|benchmarks?|analysis|evaluation|overview|review|report|lessons)(?:,\s*|\s+and\s+|,\s*and\s+)?)+", re.I)
 _META_OF = re.compile(r"\b(?:study|survey|analysis|evaluation|investigation|exploration|overview|series|family|suite)\s+of\s+(?:the\s+)?(.+)$", re.I)
 # A title that asks a sentence ("When are 1.58 bits enough?", "Skip a Layer or Loop it?"), not "A or B?".
 _QUESTION = re.compile(r"^\s*(?:when|what|how|why|which|who|is|are|do|does|did|can|could|should|shall|will|would)\b|\b(?:it|we|you|they)\s*$", re.I)
@@ -227,6 +228,7 @@ def _as_task(phrase: str) -> str:
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
         phrase = stripped
     phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase)
+    phrase = re.sub(r"\blarge language model(s?)\b", r"llm\1", phrase)  # how task names are written
     m = _GERUND_NOUN.match(phrase)
     if m:
         phrase = f"{m.group(2)} {_NOUN_ENDINGS[m.group(1).lower()]}"
@@ -239,7 +241,7 @@ def task_candidates(title: str) -> list[str]:
     The best guess is the object of "for"/"in"/"on" when it has two words or more ("... for Code
     Understanding and Generation"), else the title's main phrase without its coined name."""
     head, sep, rest = title.partition(":")
-    body = rest if sep and len(head.split()) <= 4 else title
+    body = rest if sep and len(head.split()) <= 4 and not _META_LIST.fullmatch(rest.strip(" .")) else title
     question, mark, answer = body.partition("?")
     if mark and answer.strip() and _QUESTION.search(question) and not _META_TITLE.fullmatch(answer.strip(" .")):
         body = answer  # "Skip a Layer or Loop it? Test-Time Depth Adaptation of Pretrained LLMs"
@@ -249,7 +251,7 @@ def task_candidates(title: str) -> list[str]:
     parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
     m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
     target = _as_task(m.group(1)) if m else ""
-    ordered = ([target] if len(target.split()) >= 2 else []) + parts + [_as_task(body)]
+    ordered = ([target] if len(target.split()) >= 2 else []) + [p for p in parts if len(p.split()) >= 2] + parts + [_as_task(body)]
     out: list[str] = []
     for phrase in ordered:
         words = phrase.split()

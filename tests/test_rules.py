@@ -152,6 +152,9 @@ def test_paper_level_guesses():
     assert task_candidates("When are 1.58 bits enough? A Bottom-up Exploration of BitNet Quantization")[0] == "bitnet quantization"
     assert task_candidates("Decoder-Only or Encoder-Decoder? Interpreting Models")[0] == "decoder-only or encoder-decoder"
     assert task_candidates("Intrinsic Dimensionality Explains the Effectiveness of Model Fine-Tuning")[0] == "model fine-tuning"
+    assert task_candidates("Small Vision Models: Survey, Measurements, and Insights")[0] == "small vision models"
+    assert task_candidates("Towards smaller, faster decoder-only transformers: Architectural variants")[0] == "faster decoder-only transformers"
+    assert task_candidates("Decoding for Large Language Models")[0] == "decoding"
 
 
 PAPER = Paper(id="t1", title="FastNet: Faster Nets for Image Classification",
