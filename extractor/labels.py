@@ -249,7 +249,7 @@ def task_candidates(title: str) -> list[str]:
     if verb and len(body[verb.end() :].split()) >= 2:
         body = body[verb.end() :]  # "Intrinsic Dimensionality Explains the Effectiveness of ..."
     parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
-    m = re.search(r"\b(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
+    m = re.search(r"\s(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
     target = _as_task(m.group(1)) if m else ""
     ordered = ([target] if len(target.split()) >= 2 else []) + [p for p in parts if len(p.split()) >= 2] + parts + [_as_task(body)]
     out: list[str] = []
