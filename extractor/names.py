@@ -122,9 +122,9 @@ _NOT_A_NAME = re.compile(r"^(?:the|a|an|beyond|towards?|on|why|what|how|when|is|
 
 
 def _title_names(title: str, text: str) -> list[Candidate]:
-    """"CodeT5: Identifier-aware ..." coins CodeT5; "You Only Cache Once: ..." coins it when the
-    abstract uses its acronym (YOCO); a plain-English prefix that the abstract writes in lower
-    case ("Small Language Models: a Survey") coins nothing. Coined-looking title words count too."""
+    """"CodeT5: ..." and "MLP Memory: ..." coin their head; "You Only Cache Once: ..." coins it when
+    the abstract uses its acronym (YOCO); a head that is a sentence or a class of things ("The
+    Journey Matters: ...", "Small Language Models: ...") coins nothing. Coined-looking title words count too."""
     names = [Candidate("name", m.group(1), m.start(1), m.end(1)) for m in _TOKEN.finditer(title) if looks_coined(m.group(1))]
     head, sep, _ = title.partition(":")
     head = head.strip()
@@ -180,7 +180,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
             continue
         named = _OWN.search(" ".join(before[:at].split()[-2:])) or looks_coined(acronym) and whole.count(acronym) >= 2
         if full.islower() and (not named or re.match(r"\s*(?:" + _HEADS + r"|model)\b", after)):
-            continue  # a lower-case term needs "dubbed", "our" or a coined acronym, and is not "a novel reinforcement learning (RL) framework"
+            continue  # a lower-case term needs "dubbed", "our" or a coined acronym; not "a novel reinforcement learning (RL) framework"
         names.append(Candidate("name", acronym, m.start(1), m.end(1)))
         names.append(Candidate("name", full, sentence.start + at, sentence.start + at + len(full)))
     return names
@@ -252,8 +252,8 @@ def _shortest_spelling(phrase: str, name: str) -> str:
 
 def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     """What a found name brings along: its spelled-out form ("DONUT, a Decoder-Only Network for
-    Unrolling Trajectories"; "ALLaM: Arabic Large Language Model"; "DrBERT (Decoder-refined BERT)") and its hyphenated variants
-    (mmMamba -> mmMamba-linear; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
+    Unrolling Trajectories"; "ALLaM: Arabic Large Language Model"; "DrBERT (Decoder-refined BERT)")
+    and its hyphenated variants (mmMamba -> mmMamba-linear; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
     found = []
     for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
         quoted = re.escape(name)
@@ -272,16 +272,21 @@ def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
 
 
 def find_names(title: str, text: str) -> list[Candidate]:
-    """Names the paper may coin, each once, longest spelling first where two start together."""
+    """Names the paper may coin, each once, in reading order."""
     offset = len(title) + 1
     whole = title + "\n" + text
     sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
-    head = title.partition(":")[0].strip()
-    if ":" in title and "(" not in head and len(head.split()) <= 4 and any(" " not in n.text and initials_match(head, n.text) for n in names):
-        names.append(Candidate("name", head, 0, len(head)))  # "Multimodal Mamba: ..." spells mmMamba
-    return _unique(names)
+    return _unique(names + _title_head_spelling(title, names))
+
+
+def _title_head_spelling(title: str, names: list[Candidate]) -> list[Candidate]:
+    """"Multimodal Mamba: ..." spells mmMamba, which the abstract coins: the head is its long form."""
+    head, sep, _ = title.partition(":")
+    head = head.strip()
+    spells = any(" " not in n.text and initials_match(head, n.text) for n in names)
+    return [Candidate("name", head, 0, len(head))] if sep and "(" not in head and len(head.split()) <= 4 and spells else []
 
 
 def _unique(names: list[Candidate]) -> list[Candidate]:
