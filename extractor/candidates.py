@@ -8,7 +8,7 @@ model (or the labelling rules) chooses among candidates, and never invents outsi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
@@ -192,7 +192,7 @@ def _share_bounds(text: str, quantities: list[Quantity]) -> list[Quantity]:
             and re.search(r"\band\b|,", text[prev.end : q.start])
             and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?|with|outperform\w*|surpass\w*)\b", text[prev.end : q.start])
         ):
-            q = Quantity(q.value, q.value_max, q.unit, prev.bound, q.start, q.end, q.text, q.clause)
+            q = replace(q, bound=prev.bound)
         out.append(q)
     return out
 
