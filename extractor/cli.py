@@ -307,19 +307,26 @@ def show(paper_id: str, db: str) -> None:
 
 
 @cli.command(name="validate")
+@click.option("--rule", "rules", multiple=True, metavar="RULE", help="Only problems of this rule (repeatable).")
+@click.option("--exclude-rule", "excluded", multiple=True, metavar="RULE",
+              help="Leave out problems of this rule (repeatable), e.g. the model's review: model-disagrees.")
 @format_option
 @db_option
 @handle_errors
-def validate_command(fmt: str, db: str) -> None:
+def validate_command(rules: tuple[str, ...], excluded: tuple[str, ...], fmt: str, db: str) -> None:
     """List the validation problems found in stored extractions.
+
+    The rules' own checks (a speed-up not above 1, evidence without its number, ...) and, when the
+    model reviewed, `model-disagrees`: a field where the model answered otherwise than the rules.
 
     \b
     Example:
-        extractor validate --format csv > problems.csv
+        extractor validate --exclude-rule model-disagrees --format csv > problems.csv
     """
     with _open_store(db, read_only=True) as store:
         problems = store.problems()
-    rows = [(p.paper_id, p.rule, p.field, p.message) for p in problems]
+    rows = [(p.paper_id, p.rule, p.field, p.message) for p in problems
+            if (not rules or p.rule in rules) and p.rule not in excluded]
     _print_rows(["paper_id", "rule", "field", "message"], rows, fmt, title=f"{len(rows)} validation problems")
 
 

@@ -90,10 +90,16 @@ def test_show_marks_evidence(sample_db):
     assert missing.exit_code == 1 and "No paper 'nope'" in missing.output
 
 
-def test_validate_lists_problems_in_every_format(sample_db):
-    text = invoke("validate", "--db", sample_db, "--format", "csv").output
-    header = text.splitlines()[0]
-    assert header == "paper_id,rule,field,message"
+def test_validate_lists_and_filters_problems(tmp_path):
+    db = str(tmp_path / "reviewed.duckdb")
+    invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--db", db)  # the fake model disagrees often
+    rows = list(csv.DictReader(io.StringIO(invoke("validate", "--db", db, "--format", "csv").output)))
+    assert rows and set(rows[0]) == {"paper_id", "rule", "field", "message"}
+    assert any(r["rule"] == "model-disagrees" for r in rows)
+    review = json.loads(invoke("validate", "--db", db, "--format", "json", "--rule", "model-disagrees").output)
+    assert review and {r["rule"] for r in review} == {"model-disagrees"}
+    rest = json.loads(invoke("validate", "--db", db, "--format", "json", "--exclude-rule", "model-disagrees").output)
+    assert len(review) + len(rest) == len(rows) and all(r["rule"] != "model-disagrees" for r in rest)
 
 
 def test_export_is_exactly_the_schema_and_scores_like_score_py(sample_db, tmp_path):
