@@ -213,9 +213,14 @@ _NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": 
                  "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval"}
 
 
-# A subtitle that only says what kind of paper it is; the words after "A Study of" name the task.
-_META_TITLE = re.compile(r"(?:an?\s+)?(?:comprehensive|empirical|systematic|large-scale|comparative|preliminary)?\s*(?:study|survey|analysis|report|evaluation|investigation|exploration|overview)", re.I)
-_META_LIST = re.compile(r"(?:(?:an?\s+)?(?:survey|measurements?|insights?|benchmarks?|analysis|evaluation|overview|review|report|lessons)(?:,\s*|\s+and\s+|,\s*and\s+)?)+", re.I)
+# A (sub)title that only says what kind of paper it is ("A Comprehensive Study", "Survey,
+# Measurements, and Insights"); the words after "A Study of" name the task.
+_META_TITLE = re.compile(
+    r"(?:(?:an?\s+)?(?:(?:comprehensive|empirical|systematic|large-scale|comparative|preliminary|in-depth)\s+)?"
+    r"(?:study|survey|measurements?|insights?|benchmarks?|analysis|evaluation|investigation|exploration|overview|review|report|lessons)"
+    r"(?:,\s*(?:and\s+)?|\s+and\s+)?)+",
+    re.I,
+)
 _META_OF = re.compile(r"\b(?:study|survey|analysis|evaluation|investigation|exploration|overview|series|family|suite)\s+of\s+(?:the\s+)?(.+)$", re.I)
 # A title that asks a sentence ("When are 1.58 bits enough?", "Skip a Layer or Loop it?"), not "A or B?".
 _QUESTION = re.compile(r"^\s*(?:when|what|how|why|which|who|is|are|do|does|did|can|could|should|shall|will|would)\b|\b(?:it|we|you|they)\s*$", re.I)
@@ -238,10 +243,11 @@ def _as_task(phrase: str) -> str:
 def task_candidates(title: str) -> list[str]:
     """Short lowercase noun phrases from the title that could name the task; best guess first.
 
-    The best guess is the object of "for"/"in"/"on" when it has two words or more ("... for Code
-    Understanding and Generation"), else the title's main phrase without its coined name."""
+    The best guess is the object of "for"/"in"/"on" (or of "A Study of") when it has two words or
+    more ("... for Code Understanding and Generation"), else the title's main phrase without its
+    coined name. A question title gives way to its answer, a sentence title to what follows its verb."""
     head, sep, rest = title.partition(":")
-    body = rest if sep and len(head.split()) <= 4 and not _META_LIST.fullmatch(rest.strip(" .")) else title
+    body = rest if sep and len(head.split()) <= 4 and not _META_TITLE.fullmatch(rest.strip(" .")) else title
     question, mark, answer = body.partition("?")
     if mark and answer.strip() and _QUESTION.search(question) and not _META_TITLE.fullmatch(answer.strip(" .")):
         body = answer  # "Skip a Layer or Loop it? Test-Time Depth Adaptation of Pretrained LLMs"
