@@ -97,8 +97,8 @@ def review_figures(store: Store, predictions: dict, gold: dict) -> dict:
     """How well the model's `model-disagrees` flags point at the rules' real errors on the dev answers."""
     flagged = {(p.paper_id, p.field) for p in store.problems() if p.rule == "model-disagrees"}
     figures = {}
+    ids = [i for i in gold if i in predictions]
     for field in ("domain", "architecture"):
-        ids = [i for i in gold if i in predictions]
         errors = {i for i in ids if predictions[i][field] != gold[i][field]}
         flags = {i for i in ids if (i, field) in flagged}
         figures[field] = {"rule_errors": len(errors), "flags": len(flags), "flags_on_errors": len(flags & errors)}

@@ -127,6 +127,11 @@ def _bound(before: str) -> str:
     return "exact"
 
 
+def _joined_by_to(m: re.Match[str]) -> bool:
+    """"28.9 to 5.6": a pair that is a change (after "from") or a range, not "28.9-35.1"."""
+    return (m.group("sep") or "").strip() == "to"
+
+
 def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results."""
     after = text[m.end() : m.end() + 24]
@@ -141,7 +146,7 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
         return False
     if _SETUP_AFTER.match(after):
         return False
-    if (m.group("sep") or "").strip() == "to" and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
         return True
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
 
@@ -156,7 +161,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
         clause = _enclosing(clauses, m.start())
-        if (m.group("sep") or "").strip() == "to" and re.search(r"\bfrom\s*$", before):
+        if _joined_by_to(m) and re.search(r"\bfrom\s*$", before):
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
