@@ -35,12 +35,12 @@ MODELS = {
 
 
 def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settings: Settings, gold: dict | None,
-                 read_seconds: float = 0.0) -> dict:
+                 read_seconds: float = 0.0, concurrency: int = 1) -> dict:
     """Extract `papers` into a fresh database and read back what it cost."""
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
             t0 = time.perf_counter()
-            summary = run_extraction(store, papers, backend, settings, read_seconds=read_seconds)
+            summary = run_extraction(store, papers, backend, settings, read_seconds=read_seconds, concurrency=concurrency)
             wall = time.perf_counter() - t0 + read_seconds
             _, rows = store.query(
                 "select sum(seconds_read), sum(seconds_rules), sum(seconds_model), sum(seconds_store),"
@@ -76,19 +76,9 @@ def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
     logs.mkdir(parents=True, exist_ok=True)
     server, url = start_llama_server(MODELS["smollm2"], logs / "server.log", threads=threads or 2)
     try:
-        results = []
-        for concurrency in (1, 2, 4):
-            backend = get_backend("openai", BackendConfig(base_url=url, model="local", extra={"body": {"repeat_penalty": 1.0}}))
-            t0 = time.perf_counter()
-            with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
-                summary = run_extraction(store, papers, backend, Settings(), concurrency=concurrency)
-            wall = time.perf_counter() - t0
-            results.append({"config": f"server c={concurrency}", "corpus": f"bundled[:{len(papers)}]", "papers": len(papers),
-                            "failed": len(summary.failed), "seconds": round(wall, 2),
-                            "papers_per_minute": round(len(papers) / wall * 60, 1),
-                            "seconds_per_paper": {"read": 0.0, "rules": None, "model": round(wall / len(papers), 4), "store": None},
-                            "tokens_per_paper": {"prompt": None, "completion": None}, "papers_with_problems": None})
-        return results
+        backend = get_backend("openai", BackendConfig(base_url=url, model="local", extra={"body": {"repeat_penalty": 1.0}}))
+        return [{**bench_corpus(f"bundled[:{len(papers)}]", papers, backend, Settings(), None, concurrency=c),
+                 "config": f"server c={c}"} for c in (1, 2, 4)]
     finally:
         stop_process(server)
 

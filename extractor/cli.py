@@ -218,10 +218,18 @@ def _print_summary(summary, skipped: int, db: str) -> None:
         f"({summary.seconds:.1f}s, {rate:.0f} papers/min) -> {db}",
         highlight=False,
     )
-    for paper_id, reason in list(summary.failed.items())[:10]:
-        err.print(f"[red]failed[/] {paper_id}: {reason}", highlight=False)
-    if summary.failed:
-        err.print("Failed papers are retried by the next run of the same command.")
+    by_reason: dict[str, list[str]] = {}
+    for paper_id, reason in summary.failed.items():
+        by_reason.setdefault(reason, []).append(paper_id)
+    for reason, ids in list(by_reason.items())[:10]:
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        err.print(f"[red]failed[/] {shown}: {reason}", highlight=False)
+    untried = summary.total - summary.skipped - summary.done - len(summary.failed)
+    if summary.status == "failed" and untried:
+        err.print(f"[red]Stopped early[/]: the last papers failed one after another, so the backend looks down; "
+                  f"{untried} papers were not tried.", highlight=False)
+    if summary.failed or untried:
+        err.print("Every finished paper is stored; the next run of the same command does the rest.")
 
 
 @cli.command()

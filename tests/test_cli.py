@@ -227,3 +227,18 @@ def test_extract_with_the_bundled_model(tmp_path):
         assert model == "SmolLM2-135M-Instruct.Q4_1.gguf" and prompt_tokens > 0
 
 
+
+
+def test_summary_groups_failures_by_reason_and_counts_papers_not_tried(capsys):
+    from extractor.cli import _print_summary
+    from extractor.run import RunSummary
+
+    down = "The server at http://127.0.0.1:1/v1 is unreachable"
+    summary = RunSummary(1, "key", total=20, skipped=3, done=4, status="failed",
+                         failed={f"p{i}": down for i in range(5)} | {"p9": "answer did not validate"})
+    _print_summary(summary, 0, "x.duckdb")
+    err = " ".join(capsys.readouterr().err.split())
+    assert "4 extracted, 3 already done, 6 failed" in err
+    assert f"failed p0, p1, p2, p3, p4: {down}" in err and "failed p9: answer did not validate" in err
+    assert "Stopped early" in err and "7 papers were not tried" in err
+    assert "the next run of the same command does the rest" in err

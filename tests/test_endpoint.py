@@ -63,7 +63,7 @@ def test_server_killed_mid_run_keeps_what_was_done_and_a_rerun_completes(model_p
             stop_process(server)
     done_before = count_done(db)
     assert run.returncode == 2, err
-    assert "failed" in err and "unreachable" in err and "retried by the next run" in err
+    assert "failed" in err and "unreachable" in err and "the next run of the same command does the rest" in err
     assert 2 <= done_before < 8
     server, url = start_llama_server(model_path, log, port=port)
     try:
