@@ -32,6 +32,7 @@ class Quantity:
     text: str
     clause: Span  # the clause it sits in, used for context and evidence
     baseline: str | None = None  # "from 28.9 to 5.6": the number it started from
+    baseline_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ _METRICS = r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplex
 _ABS_AFTER = re.compile(r"\s?(?:-\s?)?(?:points?|pts|pp|F_?0?\.5|EM|mAP|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|" + _METRICS + r")\b", re.I)
 _ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
-_FROM_TO_CHANGE = re.compile(r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$", re.I)
+_FROM_TO_CHANGE = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
+    r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
+    re.I,
+)
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*cross-?\s?validation", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
@@ -165,7 +170,8 @@ def find_quantities(text: str) -> list[Quantity]:
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
-                                  baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")]))
+                                  baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")],
+                                  baseline_value=_number(m.group("a"))))
             continue
         value = _number(m.group("a"))
         value_max = _number(m.group("b")) if m.group("b") else None

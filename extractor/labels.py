@@ -92,7 +92,13 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
-        labels.append(ClaimLabel(cue[0], cue[1], _metric(after, before, cue[0]), q.baseline or _baseline(after)))
+        metric = _metric(after, before, cue[0])
+        if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
+            changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
+            metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
+            if q.baseline_value != q.value:
+                cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
+        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
 
 

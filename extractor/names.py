@@ -52,6 +52,8 @@ _QUOTED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?[`'\"\u2018\u201c]([^`'\
 _HYPHENATED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?((?:[A-Z][a-z0-9]+-)+[A-Z][a-z0-9]+)\s+(?:" + _HEADS + r")\b")
 # "Tracr-compiled", "X-based": a name used as a modifier, not a variant of it.
 _MODIFIER = re.compile(r"-(?:\w+ed|based|like|style|only|free|specific|aware|level|scale|sized?|friendly)$")
+# "we introduce ModernBERT, ...", "We introduce the Falcon series": the paper behind a name now known.
+_KNOWN_INTRODUCED = re.compile(r"^\s+(?:the\s+)?([A-Z][\w\-.]*\w)(?=\s*(?:[,.:(]|\s(?:series|family|suite)\b))")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 
 
@@ -219,6 +221,9 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         tokens = _TOKEN.findall(scope)[: 12 if listing else 6]
         earlier = text[: verb.start()]
         coined = [t for t in tokens if (looks_coined(t) or _is_acronym(t)) and not _mentioned(t, earlier)]
+        known = _KNOWN_INTRODUCED.match(after)
+        if not coined and known and key(known.group(1)) in KNOWN_NAMES and not _mentioned(known.group(1), earlier):
+            coined = [known.group(1)]
         for t in coined if listing else coined[:1]:
             start = offset + verb.end() + after.find(t)
             names.append(Candidate("name", t, start, start + len(t)))

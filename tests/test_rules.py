@@ -52,6 +52,8 @@ QUANTITIES = [
     ("better simplicity (2.9 vs. 2.2)", [(2.9, None, "abs", "exact")]),
     ("requires \\textless2MB of storage", [(2, None, "abs", "up-to")]),
     ("it improves intelligibility from 28.9 to 5.6 and quality from 2.68 to 3.90", [(5.6, None, "abs", "exact"), (3.9, None, "abs", "exact")]),
+    ("improvements in both speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90.",
+     [(5.6, None, "abs", "exact"), (3.9, None, "abs", "exact")]),
     ("EM +8.6 on NQ, 3.6-11.5 improvements in exact match, 73.76 CodeBLEU", [(8.6, None, "abs", "exact"), (3.6, 11.5, "abs", "exact"), (73.76, None, "abs", "exact")]),
     ("gains of up to +2.72% nDCG", [(2.72, None, "%", "up-to")]),
     # set-up numbers are not results
@@ -82,7 +84,15 @@ LABELS = [
     ("a 33\\% speed up, with negligible quality loss of 3\\%", [("speedup", "increase"), ("other", "decrease")]),
     ("a gain of 18% EM score, and a BLEU score of 98% for reconstruction after compression", [("improvement", "increase"), ("score", "increase")]),
     ("it solves new problems 97% of the time, while increasing accuracy by over 17.5%", [("other", "increase"), ("improvement", "increase")]),
+    ("improvements in speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90",
+     [("improvement", "decrease"), ("improvement", "increase")]),
 ]
+
+
+def test_a_change_from_a_to_b_names_what_changed():
+    text = "improvements in speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90"
+    labels = label_claims(text, find_quantities(text))
+    assert [(label.metric, label.baseline) for label in labels] == [("speech intelligibility", "28.9"), ("objective quality", "2.68")]
 
 
 @pytest.mark.parametrize("raw,expected", LABELS)
