@@ -96,7 +96,8 @@ _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?to
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$", re.I)
 _NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)", re.I)
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
+# "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to)\s*(?:(?:a|an|the)\s+)?$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
 # A number right after these is a size or a count of the set-up, not a result.
 _SETUP_AFTER = re.compile(
