@@ -143,6 +143,9 @@ NAMES = [
     ("E2S2: Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Generation", "We test it.",
      {"E2S2", "Encoding-Enhanced Sequence-to-Sequence Pretraining"}),
     ("Tiny Time Mixers (TTMs): Fast Models", "We test it.", {"Tiny Time Mixers", "TTMs"}),
+    ("Salamandra Technical Report", "We release it.", {"Salamandra"}),
+    ("A Risk Analysis Technical Report", "We test it.", set()),
+    ("Xiaomi MiMo-VL Technical Report: Better Agents", "We test it.", {"Xiaomi MiMo-VL"}),
     ("Methods for Tagging", "We use RFID tags and named entity recognition, then release it on GitHub.", set()),
 ]
 
@@ -167,6 +170,9 @@ def test_paper_level_guesses():
     assert task_candidates("Small Vision Models: Survey, Measurements, and Insights")[0] == "small vision models"
     assert task_candidates("Towards smaller, faster decoder-only transformers: Architectural variants")[0] == "faster decoder-only transformers"
     assert task_candidates("Decoding for Large Language Models")[0] == "decoding"
+    # a phrase too long to be a task name is cut at a word, never inside one
+    assert task_candidates("ATARS: An Aerial Traffic Atomic Activity Recognition and Temporal Segmentation Dataset")[0] == \
+        "aerial traffic atomic activity recognition and temporal segmentation"
 
 
 PAPER = Paper(id="t1", title="FastNet: Faster Nets for Image Classification",
