@@ -3,7 +3,8 @@
 usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--server N] [--gold PATH] [--out DIR]
 
 With --server N, it also starts `python -m llama_cpp.server` on 127.0.0.1 with the bundled model
-and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4.
+and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4,
+the model deciding task, domain and architecture so that every paper costs one request.
 
 Each configuration extracts the bundled corpus (and the first N arXiv papers) into a fresh
 DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
@@ -77,7 +78,8 @@ def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
     server, url = start_llama_server(MODELS["smollm2"], logs / "server.log", threads=threads or 2)
     try:
         backend = get_backend("openai", BackendConfig(base_url=url, model="local", extra={"body": {"repeat_penalty": 1.0}}))
-        return [{**bench_corpus(f"bundled[:{len(papers)}]", papers, backend, Settings(), None, concurrency=c),
+        every_paper = Settings(ask=("task", "domain", "architecture"), review=())  # one model call per paper
+        return [{**bench_corpus(f"bundled[:{len(papers)}]", papers, backend, every_paper, None, concurrency=c),
                  "config": f"server c={c}"} for c in (1, 2, 4)]
     finally:
         stop_process(server)

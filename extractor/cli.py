@@ -110,7 +110,7 @@ def cli() -> None:
 @click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
 @click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
 @click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
-@click.option("--review", default="domain,architecture", show_default=True, metavar="FIELDS", help="Fields the model answers too; where it disagrees with the rules a validation problem is stored ('' for none).")
+@click.option("--review", default="architecture", show_default=True, metavar="FIELDS", help="Fields (domain, architecture) the model answers too where the rules' cues conflict; where it disagrees a validation problem is stored ('' for none).")
 @click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config.")
 @click.option("--limit", type=int, help="Only the first N papers.")
 @db_option
@@ -147,7 +147,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         err.print(f"[yellow]skipped[/]: {message}", highlight=False)
     if limit is not None:
         papers = papers[:limit]
-    settings = Settings(use_model=not no_model, ask=_fields(ask), fallback=_fields(fallback), review=_fields(review))
+    settings = Settings(use_model=not no_model, ask=_fields(ask), fallback=_fields(fallback, ("domain", "architecture")),
+                        review=_fields(review, ("domain", "architecture")))
     engine = None
     if settings.needs_model:
         config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
@@ -173,13 +174,14 @@ def _json_object(text: str) -> dict:
     return value
 
 
-def _fields(value: str) -> tuple[str, ...]:
+def _fields(value: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
     from extractor.extract import MODEL_FIELDS
 
+    allowed = allowed or MODEL_FIELDS
     fields = tuple(f.strip() for f in value.split(",") if f.strip())
-    unknown = [f for f in fields if f not in MODEL_FIELDS]
+    unknown = [f for f in fields if f not in allowed]
     if unknown:
-        raise click.BadParameter(f"unknown field {unknown[0]!r}; choose from {','.join(MODEL_FIELDS)}")
+        raise click.BadParameter(f"unknown field {unknown[0]!r}; choose from {','.join(allowed)}")
     return fields
 
 
@@ -325,7 +327,8 @@ def validate_command(rules: tuple[str, ...], excluded: tuple[str, ...], fmt: str
     """List the validation problems found in stored extractions.
 
     The rules' own checks (a speed-up not above 1, evidence without its number, ...) and, when the
-    model reviewed, `model-disagrees`: a field where the model answered otherwise than the rules.
+    model reviewed, `model-disagrees`: a field whose cues conflict, where the model answered
+    otherwise than the rules.
 
     \b
     Example:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates
+from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates, unsure_fields
 from extractor.names import find_names
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
@@ -35,7 +35,9 @@ class Settings:
     # rules (README, "What the model adds"), so by default they decide nothing; a bigger model can.
     ask: tuple[str, ...] = ()  # fields the model always decides
     fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
-    review: tuple[str, ...] = ("domain", "architecture")  # fields it answers too; disagreements become problems
+    # Fields it answers too where the rules' cues conflict; a disagreement becomes a problem to check.
+    # Not domain by default: there the bundled model's answers were noise (README).
+    review: tuple[str, ...] = ("architecture",)
     context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
 
     def fields_for(self, draft: Draft) -> list[str]:
@@ -51,7 +53,8 @@ class Settings:
     def describe(self) -> dict:
         on = self.needs_model
         fields = {"ask": self.ask, "fallback": self.fallback, "review": self.review}
-        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "context_chars": self.context_chars}
+        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "unsure",
+                "context_chars": self.context_chars}
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Draft:
     introduced: list[str]
     code_url: str | None
     open: set[str]  # fields the rules answered only by default
+    unsure: set[str]  # fields whose cues conflict
 
 
 @dataclass
@@ -100,6 +104,7 @@ def draft_extraction(paper: Paper) -> Draft:
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
         open=open_fields(title, text),
+        unsure=unsure_fields(title, text),
     )
 
 
@@ -161,7 +166,7 @@ def finish(draft: Draft, answers: dict) -> Extraction:
 def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[str, int]) -> dict:
     """Ask the short questions; answers are already inside the candidates' enums."""
     fields = settings.fields_for(draft)
-    reviewed = [f for f in MODEL_FIELDS if f in settings.review and f not in fields and f != "claims"]
+    reviewed = [f for f in MODEL_FIELDS if f in settings.review and f in draft.unsure and f not in fields]
     if not fields and not reviewed:
         return {}
     prefix = paper_prefix(draft.title, re.sub(r"\s+", " ", draft.norm.text), settings.context_chars)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from extractor.backends.fake import FakeBackend
 from extractor.candidates import clean_url, find_quantities, find_urls, pick_code_url
 from extractor.names import find_names
-from extractor.extract import Settings, extract_paper
+from extractor.extract import Settings, draft_extraction, extract_paper
 from extractor.labels import guess_architecture, guess_domain, label_claims, task_candidates
 from extractor.normalize import normalize
 from extractor.schema import Paper
@@ -196,11 +196,16 @@ def test_the_model_decides_asked_fields_inside_the_enums():
     assert "FastNet" in messages[-1]["content"] and max_tokens <= 64
 
 
-def test_review_turns_disagreements_into_problems():
-    backend = FakeBackend([json.dumps({"domain": "speech", "architecture": "unspecified"})])
-    result = extract_paper(PAPER, backend, Settings())
-    assert result.extraction.domain == "vision"  # the rules keep deciding
+def test_review_asks_only_where_the_cues_conflict_and_stores_disagreements():
+    torn = Paper(id="t2", title="Speech or Images?", abstract="We compare BERT and GPT on spoken audio and on images.")
+    draft = draft_extraction(torn)
+    assert draft.unsure == {"domain", "architecture"} and draft_extraction(PAPER).unsure == set()
+    backend = FakeBackend([json.dumps({"domain": "other", "architecture": draft.architecture})])
+    result = extract_paper(torn, backend, Settings(review=("domain", "architecture")))
+    assert result.extraction.domain == draft.domain  # the rules keep deciding
     assert [(p.rule, p.field) for p in result.problems] == [("model-disagrees", "domain")]
+    clear = FakeBackend([])
+    assert extract_paper(PAPER, clear, Settings()).problems == [] and clear.history == []  # clear cues: not asked
 
 
 def test_an_answer_outside_the_enum_is_ignored():
