@@ -37,7 +37,8 @@ _PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|p
 _OBJECT_END = re.compile(r"\b(?:to|which|that|using|of|on|from|in|for)\b|[.;]")
 # "what we call X", "a process we refer to as X", "dubbed (as) X": the name may be lowercase.
 _NAMING = re.compile(
-    r"(?:\bwe\s+(?:call|term|name|dub)|\brefer(?:red)?\s+to\s+as|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined))(?:\s+as)?)"
+    r"(?:\bwe\s+(?:call|term|name|dub)|\brefer(?:red)?\s+to\s+as|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined))(?:\s+as)?"
+    r"|\b(?:framework|method|strategy|approach|technique|module|scheme|algorithm|paradigm|pipeline|variants?),?\s+namely,?)"
     r"\s+(?:(?:it|this|these|them)\s+(?:\w+\s+)?(?=a\s|an\s|the\s))?(?:(?:it|this)\s+)?(?:(?:a|an|the)\s+)?",
     re.I,
 )
@@ -233,7 +234,7 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         if coined:
             continue
         phrase = _CAPITALISED_PHRASE.match(after) or _HYPHENATED_NAME.match(after) or _QUOTED_NAME.match(after)
-        if phrase and not any(key(w) in KNOWN_NAMES for w in phrase.group(1).split()):
+        if phrase and not all(key(w) in KNOWN_NAMES for w in phrase.group(1).split()[1:] or phrase.group(1).split()):
             start = offset + verb.end() + phrase.start(1)
             names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
     for naming in _NAMING.finditer(text):
@@ -293,7 +294,7 @@ def _title_head_spelling(title: str, names: list[Candidate]) -> list[Candidate]:
     """"Multimodal Mamba: ..." spells mmMamba, which the abstract coins: the head is its long form."""
     head, sep, _ = title.partition(":")
     head = head.strip()
-    spells = any(" " not in n.text and initials_match(head, n.text) for n in names)
+    spells = any(" " not in n.text and n.text not in head and initials_match(head, n.text) for n in names)
     return [Candidate("name", head, 0, len(head))] if sep and "(" not in head and len(head.split()) <= 4 and spells else []
 
 

@@ -144,6 +144,10 @@ NAMES = [
      {"E2S2", "Encoding-Enhanced Sequence-to-Sequence Pretraining"}),
     ("Tiny Time Mixers (TTMs): Fast Models", "We test it.", {"Tiny Time Mixers", "TTMs"}),
     ("Salamandra Technical Report", "We release it.", {"Salamandra"}),
+    ("SKYLENAGE Technical Report: Math Benchmarks", "We present SKYLENAGE-MATH, a suite.", {"SKYLENAGE", "SKYLENAGE-MATH"}),
+    ("Encoders for Text", "In this paper, we introduce Gemma Encoder, adapting the Gemma decoder.", {"Gemma Encoder"}),
+    ("Segmentation", "Segmenting needs a new framework, namely MaSSFormer, which is fast. We test on two datasets, namely "
+     "ScanNet and S3DIS.", {"MaSSFormer"}),
     ("A Risk Analysis Technical Report", "We test it.", set()),
     ("Xiaomi MiMo-VL Technical Report: Better Agents", "We test it.", {"Xiaomi MiMo-VL"}),
     ("Methods for Tagging", "We use RFID tags and named entity recognition, then release it on GitHub.", set()),
