@@ -82,6 +82,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         elif re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
             cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
         else:
+            prev = quantities[i - 1] if i else None
+            if prev and prev.clause == q.clause and q.start - len(before) == prev.end:
+                before = (_PHRASE_END.split(before, maxsplit=1) + [""])[1]  # "18% EM score on X, 8% on Y": not this one's words
             named = _NAMED_BEFORE.search(before)
             cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
     labels: list[ClaimLabel] = []
