@@ -79,7 +79,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
             cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
-        elif re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
+        elif q.baseline_value is None and re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
             cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
         else:
             prev = quantities[i - 1] if i else None
