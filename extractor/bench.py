@@ -45,9 +45,10 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
             wall = time.perf_counter() - t0 + read_seconds
             _, rows = store.query(
                 "select sum(seconds_read), sum(seconds_rules), sum(seconds_model), sum(seconds_store),"
-                " sum(prompt_tokens), sum(completion_tokens), count(*) from extractions where status = 'ok'"
+                " sum(prompt_tokens), sum(completion_tokens), count(*), count(*) filter (where prompt_tokens > 0)"
+                " from extractions where status = 'ok'"
             )
-            read, rules, model, stored, prompt, completion, n = rows[0]
+            read, rules, model, stored, prompt, completion, n, asked = rows[0]
             _, problem_rows = store.query("select count(distinct paper_id) from problems")
             result = {
                 "corpus": name,
@@ -55,6 +56,7 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
                 "failed": len(summary.failed),
                 "seconds": round(wall, 2),
                 "papers_per_minute": round(len(papers) / wall * 60, 1) if wall else None,
+                "papers_asked": asked,  # papers the model was asked about (the rest needed no model)
                 "seconds_per_paper": {k: round((v or 0) / max(n, 1), 4) for k, v in
                                       {"read": read, "rules": rules, "model": model, "store": stored}.items()},
                 "tokens_per_paper": {"prompt": round((prompt or 0) / max(n, 1), 1),
@@ -146,10 +148,10 @@ def _print(results: list[dict], title: str | None = None) -> None:
 
     from extractor.report import render
 
-    columns = ["config", "corpus", "papers", "papers/min", "read s", "rules s", "model s", "store s",
+    columns = ["config", "corpus", "papers", "papers/min", "asked", "read s", "rules s", "model s", "store s",
                "prompt tok", "gen tok", "with problems", "dev overall", "review flags (on errors)"]
     rows = [
-        (r["config"], r["corpus"], r["papers"], r["papers_per_minute"], *r["seconds_per_paper"].values(),
+        (r["config"], r["corpus"], r["papers"], r["papers_per_minute"], r["papers_asked"], *r["seconds_per_paper"].values(),
          *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"),
          " ".join(f"{k[:4]} {v['flags']} ({v['flags_on_errors']}/{v['rule_errors']})" for k, v in r.get("dev_review", {}).items()))
         for r in results
