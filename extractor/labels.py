@@ -113,15 +113,17 @@ _METRIC_STOP = re.compile(
 )
 
 
+# Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
+_CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
+
+
 def _metric(after: str, before: str, kind: str) -> str:
     """The short noun phrase measured: words after the number, minus comparison words."""
     words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
     picked: list[str] = []
     for w in words:
-        if w.lower() in {"compared", "than", "over", "on", "across", "while", "against", "vs", "with", "without", "when", "at"}:
-            if picked:
-                break
-            continue
+        if w.lower() in _CONDITION:
+            break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
         if not _METRIC_STOP.match(w):
             picked.append(w.strip(".").lower())
         if len(picked) == 3:

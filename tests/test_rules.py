@@ -95,6 +95,15 @@ LABELS = [
 ]
 
 
+@pytest.mark.parametrize("raw,metric", [
+    ("approximately 2x speedup across all sizes of LLMs", "inference speed"),  # "across ..." is a condition
+    ("reduce the KV cache size by 50% on language modelling", "cache size"),
+    ("a 4.7x higher throughput than vLLM", "throughput"),
+])
+def test_claim_metric(raw: str, metric: str):
+    assert label_claims(raw, find_quantities(raw))[0].metric == metric
+
+
 def test_a_change_from_a_to_b_names_what_changed():
     text = "improvements in speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90"
     labels = label_claims(text, find_quantities(text))
