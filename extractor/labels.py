@@ -281,7 +281,7 @@ def task_candidates(title: str) -> list[str]:
         body = body[verb.end() :]  # "Intrinsic Dimensionality Explains the Effectiveness of ..."
     parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
     m = re.search(r"\s(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
-    target = _as_task(m.group(1)) if m else ""
+    target = _as_task(re.split(r"[:?]|\s(?:by|via|with|using|through)\s", m.group(1))[0]) if m else ""  # not the means, nor a subtitle
     ordered = ([target] if len(target.split()) >= 2 else []) + [p for p in parts if len(p.split()) >= 2] + parts + [_as_task(body)]
     out: list[str] = []
     for phrase in ordered:

@@ -187,6 +187,11 @@ def test_paper_level_guesses():
     assert task_candidates("Small Vision Models: Survey, Measurements, and Insights")[0] == "small vision models"
     assert task_candidates("Towards smaller, faster decoder-only transformers: Architectural variants")[0] == "faster decoder-only transformers"
     assert task_candidates("Decoding for Large Language Models")[0] == "decoding"
+    # the object of "for" stops before the means ("by ...") and before a subtitle
+    assert task_candidates("Chimera: A Lossless Method for Accelerating Large Language Models Inference by Fusing all Tokens")[0] == \
+        "llms inference acceleration"
+    assert task_candidates("Understanding INT4 Quantization for Transformer Models: Latency Speedup and Failure Cases")[0] == \
+        "transformer models"
     # a phrase too long to be a task name is cut at a word, never inside one
     assert task_candidates("ATARS: An Aerial Traffic Atomic Activity Recognition and Temporal Segmentation Dataset")[0] == \
         "aerial traffic atomic activity recognition and temporal segmentation"
