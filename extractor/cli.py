@@ -133,7 +133,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     """
     from extractor.backends import BackendConfig, get_backend
     from extractor.corpus import read_papers, read_sample
-    from extractor.extract import Settings
+    from extractor.extract import CUE_FIELDS, Settings
 
     err = _stderr()
     if not paths and not sample:
@@ -147,8 +147,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         err.print(f"[yellow]skipped[/]: {message}", highlight=False)
     if limit is not None:
         papers = papers[:limit]
-    settings = Settings(use_model=not no_model, ask=_fields(ask), fallback=_fields(fallback, ("domain", "architecture")),
-                        review=_fields(review, ("domain", "architecture")))
+    settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
+                        fallback=_fields("--fallback", fallback, CUE_FIELDS), review=_fields("--review", review, CUE_FIELDS))
     engine = None
     if settings.needs_model:
         config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
@@ -174,14 +174,14 @@ def _json_object(text: str) -> dict:
     return value
 
 
-def _fields(value: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+def _fields(option: str, value: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
     from extractor.extract import MODEL_FIELDS
 
     allowed = allowed or MODEL_FIELDS
     fields = tuple(f.strip() for f in value.split(",") if f.strip())
     unknown = [f for f in fields if f not in allowed]
     if unknown:
-        raise click.BadParameter(f"unknown field {unknown[0]!r}; choose from {','.join(allowed)}")
+        raise click.BadParameter(f"unknown field {unknown[0]!r}; choose from {','.join(allowed)}", param_hint=option)
     return fields
 
 

@@ -24,6 +24,7 @@ from extractor.schema import Claim, Extraction, Paper
 from extractor.validate import Problem
 
 MODEL_FIELDS = ("task", "domain", "architecture", "claims")
+CUE_FIELDS = ("domain", "architecture")  # the fields whose cues the rules count: open or in conflict
 
 
 @dataclass(frozen=True)
@@ -226,4 +227,4 @@ def config_key(backend_description: dict, settings: Settings) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-__all__ = ["MODEL_FIELDS", "Draft", "Result", "Settings", "config_key", "draft_extraction", "extract_paper", "finish"]
+__all__ = ["CUE_FIELDS", "MODEL_FIELDS", "Draft", "Result", "Settings", "config_key", "draft_extraction", "extract_paper", "finish"]

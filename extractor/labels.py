@@ -291,5 +291,5 @@ def task_candidates(title: str) -> list[str]:
         if 1 <= len(words) <= 8 and phrase not in out and phrase.replace("-", "") not in {"llms", "llm", "large language models"}:
             out.append(phrase)
     if not out:  # every phrase is long ("An Aerial Traffic Atomic Activity Recognition and ... Dataset"): its first words
-        out = [" ".join(w for w in ordered[0].split()[:8])] if ordered else [title.lower()[:60]]
+        out = [" ".join(ordered[0].split()[:8])] if ordered else [title.lower()[:60]]
     return out

@@ -125,9 +125,10 @@ _NOT_A_NAME = re.compile(r"^(?:the|a|an|beyond|towards?|on|why|what|how|when|is|
 
 
 def _title_names(title: str, text: str) -> list[Candidate]:
-    """"CodeT5: ..." and "MLP Memory: ..." coin their head; "You Only Cache Once: ..." coins it when
-    the abstract uses its acronym (YOCO), and so does "Salamandra Technical Report"; a head that is a sentence or a class of things ("The
-    Journey Matters: ...", "Small Language Models: ...") coins nothing. Coined-looking title words count too."""
+    """"CodeT5: ..." and "MLP Memory: ..." coin their head, and so does "Salamandra Technical Report";
+    "You Only Cache Once: ..." coins it when the abstract uses its acronym (YOCO); a head that is a
+    sentence or a class of things ("The Journey Matters: ...", "Small Language Models: ...") coins
+    nothing. Coined-looking title words count too."""
     names = [Candidate("name", m.group(1), m.start(1), m.end(1)) for m in _TOKEN.finditer(title) if looks_coined(m.group(1))]
     report = re.match(r"((?:[A-Z][\w\-.]*\s+){0,2}[A-Z][\w\-.]*)\s+Technical\s+Report\b", title)
     if report and not _NOT_A_NAME.search(report.group(1)):
