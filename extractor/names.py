@@ -263,7 +263,7 @@ def _shortest_spelling(phrase: str, name: str) -> str:
 def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     """What a found name brings along: its spelled-out form ("DONUT, a Decoder-Only Network for
     Unrolling Trajectories"; "ALLaM: Arabic Large Language Model"; "DrBERT (Decoder-refined BERT)")
-    and its hyphenated variants (mmMamba -> mmMamba-linear; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
+    and its hyphenated variants (mmMamba -> mmMamba-linear, Falcon -> Falcon-180B; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
     found = []
     for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
         quoted = re.escape(name)
@@ -274,7 +274,7 @@ def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
             words = full.split()
             if full and len(words) <= 8 and all(w[:1].isupper() for w in words if w.lower() not in _MINOR):
                 found.append(Candidate("name", full, m.start(1), m.start(1) + len(full)))
-        for m in re.finditer(r"(?<![\w-])(" + quoted + r"-[A-Za-z]\w*|[A-Z]\w*-" + quoted + r")(?![\w-])", whole):
+        for m in re.finditer(r"(?<![\w-])(" + quoted + r"-[A-Za-z0-9](?:[\w.]*\w)?|[A-Z]\w*-" + quoted + r")(?![\w-])", whole):
             if _MODIFIER.search(m.group(1)):
                 continue
             found.append(Candidate("name", m.group(1), m.start(1), m.end(1)))

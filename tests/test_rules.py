@@ -158,6 +158,7 @@ NAMES = [
      {"E2S2", "Encoding-Enhanced Sequence-to-Sequence Pretraining"}),
     ("Tiny Time Mixers (TTMs): Fast Models", "We test it.", {"Tiny Time Mixers", "TTMs"}),
     ("Salamandra Technical Report", "We release it.", {"Salamandra"}),
+    ("Falcon Models", "We introduce the Falcon series. Falcon-180B and Falcon-1.5T lead.", {"Falcon", "Falcon-180B", "Falcon-1.5T"}),
     ("SKYLENAGE Technical Report: Math Benchmarks", "We present SKYLENAGE-MATH, a suite.", {"SKYLENAGE", "SKYLENAGE-MATH"}),
     ("Encoders for Text", "In this paper, we introduce Gemma Encoder, adapting the Gemma decoder.", {"Gemma Encoder"}),
     ("Segmentation", "Segmenting needs a new framework, namely MaSSFormer, which is fast. We test on two datasets, namely "
