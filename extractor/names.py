@@ -263,7 +263,8 @@ def _shortest_spelling(phrase: str, name: str) -> str:
 def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     """What a found name brings along: its spelled-out form ("DONUT, a Decoder-Only Network for
     Unrolling Trajectories"; "ALLaM: Arabic Large Language Model"; "DrBERT (Decoder-refined BERT)")
-    and its hyphenated variants (mmMamba -> mmMamba-linear, Falcon -> Falcon-180B; Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
+    and its hyphenated variants (mmMamba -> mmMamba-linear, Falcon -> Falcon-180B,
+    Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
     found = []
     for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
         quoted = re.escape(name)
