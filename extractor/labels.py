@@ -198,8 +198,13 @@ def guess_architecture(title: str, text: str) -> str:
         return "multiple"
     if named_in_title:
         return max(named_in_title, key=lambda a: (in_title[a], in_text[a]))
-    named = [a for a, n in in_text.items() if n]
-    if len(named) >= 2 and _COMPARE.search(text):
+    named = sorted((a for a, n in in_text.items() if n), key=lambda a: -in_text[a])
+    # One family named far more often wins, unless the abstract names two families by their kind
+    # ("decoder-only and encoder-decoder models") or the title compares: that weighs architectures.
+    kinds = sum(bool(re.search(a.replace("-", "[- ]"), text, re.I)) for a in _ARCH_CUES)
+    far_ahead = len(named) >= 2 and in_text[named[0]] >= max(3, 2 * in_text[named[1]])
+    dominant = far_ahead and kinds < 2 and not _COMPARE.search(title)
+    if len(named) >= 2 and _COMPARE.search(text) and not dominant:
         return "multiple"
     if named:
         return max(named, key=lambda a: in_text[a])

@@ -180,6 +180,9 @@ def test_paper_level_guesses():
     assert guess_architecture("Decoder-Only or Encoder-Decoder?", "") == "multiple"
     assert guess_architecture("ModernGBERT: encoder-only", "BERT models") == "encoder-only"
     assert guess_architecture("A Note", "We study LLMs.") == "decoder-only"
+    # a family named far more often than another wins, unless two are named by their kind
+    assert guess_architecture("Stack Results", "BERT and RoBERTa beat GPT; we compare both on BERT tasks.") == "encoder-only"
+    assert guess_architecture("Stack Results", "decoder-only GPT and GPT-2 and GPT-3 compared with encoder-only BERT") == "multiple"
     assert guess_architecture("A Note", "We study kernels.") == "unspecified"
     assert task_candidates("CodeT5: Pre-trained Models for Code Understanding and Generation")[0] == "code understanding and generation"
     assert task_candidates("Generating Triangle Meshes with Transformers")[0] == "triangle meshes generation"
