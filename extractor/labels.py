@@ -238,11 +238,12 @@ def unsure_fields(title: str, text: str) -> set[str]:
 _TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)
 # Titles lead with a gerund the task drops ("Understanding X") or turns into a noun ("Generating X" -> "X generation").
 _META_GERUNDS = re.compile(r"^(?:understanding|revisiting|rethinking|improving|exploring|unlocking|enhancing|boosting|towards?|on|efficient|effective|simple|scalable)\s+", re.I)
-_GERUND_NOUN = re.compile(r"^(accelerat|generat|adapt|optimiz|evaluat|compress|distill|align|quantiz|translat|predict|classif|detect|segment|summariz|retriev)\w*ing\s+(.+)$", re.I)
 _NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": "adaptation", "optimiz": "optimization",
                  "evaluat": "evaluation", "compress": "compression", "distill": "distillation", "align": "alignment",
                  "quantiz": "quantization", "translat": "translation", "predict": "prediction", "classif": "classification",
-                 "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval"}
+                 "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval",
+                 "simplif": "simplification", "interpret": "interpretation", "explain": "explanation", "recogniz": "recognition"}
+_GERUND_NOUN = re.compile(r"^(" + "|".join(_NOUN_ENDINGS) + r")\w*ing\s+(.+)$", re.I)
 
 
 # A (sub)title that only says what kind of paper it is ("A Comprehensive Study", "Survey,

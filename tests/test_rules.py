@@ -186,6 +186,7 @@ def test_paper_level_guesses():
     assert guess_architecture("A Note", "We study kernels.") == "unspecified"
     assert task_candidates("CodeT5: Pre-trained Models for Code Understanding and Generation")[0] == "code understanding and generation"
     assert task_candidates("Generating Triangle Meshes with Transformers")[0] == "triangle meshes generation"
+    assert task_candidates("Simplifying Transformer Blocks")[0] == "transformer blocks simplification"
     assert task_candidates("When are 1.58 bits enough? A Bottom-up Exploration of BitNet Quantization")[0] == "bitnet quantization"
     assert task_candidates("Decoder-Only or Encoder-Decoder? Interpreting Models")[0] == "decoder-only or encoder-decoder"
     assert task_candidates("Intrinsic Dimensionality Explains the Effectiveness of Model Fine-Tuning")[0] == "model fine-tuning"
