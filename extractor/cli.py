@@ -212,26 +212,11 @@ def _run_with_progress(store, papers, engine, settings, force, concurrency, read
 
 
 def _print_summary(summary, skipped: int, db: str) -> None:
+    from extractor.report import summary_lines
+
     err = _stderr()
-    rate = summary.done / summary.seconds * 60 if summary.seconds else 0.0
-    err.print(
-        f"{summary.done} extracted, {summary.skipped} already done, {len(summary.failed)} failed, "
-        f"{skipped} input records skipped, {summary.problems} validation problems "
-        f"({summary.seconds:.1f}s, {rate:.0f} papers/min) -> {db}",
-        highlight=False,
-    )
-    by_reason: dict[str, list[str]] = {}
-    for paper_id, reason in summary.failed.items():
-        by_reason.setdefault(reason, []).append(paper_id)
-    for reason, ids in list(by_reason.items())[:10]:
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-        err.print(f"[red]failed[/] {shown}: {reason}", highlight=False)
-    untried = summary.total - summary.skipped - summary.done - len(summary.failed)
-    if summary.status == "failed" and untried:
-        err.print(f"[red]Stopped early[/]: the last papers failed one after another, so the backend looks down; "
-                  f"{untried} papers were not tried.", highlight=False)
-    if summary.failed or untried:
-        err.print("Every finished paper is stored; the next run of the same command does the rest.")
+    for line in summary_lines(summary, skipped, db):
+        err.print(line, highlight=False)
 
 
 @cli.command()

@@ -7,13 +7,16 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from extractor.evaluate import HEADLINE, PaperDiff
+
+if TYPE_CHECKING:
+    from extractor.run import RunSummary
 
 FORMATS = ("table", "json", "jsonl", "csv")
 BOUND_SIGNS = {"exact": "", "up-to": "≤", "at-least": "≥", "about": "~"}
@@ -219,3 +222,26 @@ def diff_text(diffs: Sequence[PaperDiff]) -> Group | Text:
     if not diffs:
         return Text("No differences from gold.", style="green")
     return Group(*(_paper_diff(d) for d in diffs))
+
+
+def summary_lines(summary: RunSummary, skipped: int, db: str) -> list[str]:
+    """The end of an extract run, in rich markup: counts, failures grouped by reason, what is left."""
+    rate = summary.done / summary.seconds * 60 if summary.seconds else 0.0
+    lines = [
+        f"{summary.done} extracted, {summary.skipped} already done, {len(summary.failed)} failed, "
+        f"{skipped} input records skipped, {summary.problems} validation problems "
+        f"({summary.seconds:.1f}s, {rate:.0f} papers/min) -> {db}"
+    ]
+    by_reason: dict[str, list[str]] = {}
+    for paper_id, reason in summary.failed.items():
+        by_reason.setdefault(reason, []).append(paper_id)
+    for reason, ids in list(by_reason.items())[:10]:
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        lines.append(f"[red]failed[/] {shown}: {reason}")
+    untried = summary.total - summary.skipped - summary.done - len(summary.failed)
+    if summary.status == "failed" and untried:
+        lines.append(f"[red]Stopped early[/]: the last papers failed one after another, so the backend looks down; "
+                     f"{untried} papers were not tried.")
+    if summary.failed or untried:
+        lines.append("Every finished paper is stored; the next run of the same command does the rest.")
+    return lines

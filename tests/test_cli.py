@@ -219,26 +219,9 @@ def test_no_paths_is_a_usage_error():
 def test_extract_with_the_bundled_model(tmp_path):
     """The real GGUF through the whole command: every stored record is valid and counted in the runs table."""
     db = str(tmp_path / "model.duckdb")
-    result = invoke("extract", "--sample", "--limit", "3", "--threads", "2", "--db", db)
+    result = invoke("extract", "--sample", "--limit", "3", "--threads", "2", "--db", db)  # p000 names two families
     assert result.exit_code == 0, result.output
     with Store(db, read_only=True) as store:
         assert len(dict(store.extractions())) == 3
         (model, prompt_tokens), = store.query("select config->>'model', prompt_tokens from runs")[1]
         assert model == "SmolLM2-135M-Instruct.Q4_1.gguf" and prompt_tokens > 0
-
-
-
-
-def test_summary_groups_failures_by_reason_and_counts_papers_not_tried(capsys):
-    from extractor.cli import _print_summary
-    from extractor.run import RunSummary
-
-    down = "The server at http://127.0.0.1:1/v1 is unreachable"
-    summary = RunSummary(1, "key", total=20, skipped=3, done=4, status="failed",
-                         failed={f"p{i}": down for i in range(5)} | {"p9": "answer did not validate"})
-    _print_summary(summary, 0, "x.duckdb")
-    err = " ".join(capsys.readouterr().err.split())
-    assert "4 extracted, 3 already done, 6 failed" in err
-    assert f"failed p0, p1, p2, p3, p4: {down}" in err and "failed p9: answer did not validate" in err
-    assert "Stopped early" in err and "7 papers were not tried" in err
-    assert "the next run of the same command does the rest" in err

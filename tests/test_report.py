@@ -190,3 +190,18 @@ def test_diff_text() -> None:
 
 def test_diff_text_when_all_match() -> None:
     assert "No differences" in shown(diff_text([]))
+
+
+def test_summary_groups_failures_by_reason_and_counts_papers_not_tried():
+    from extractor.report import summary_lines
+    from extractor.run import RunSummary
+
+    down = "The server at http://127.0.0.1:1/v1 is unreachable"
+    summary = RunSummary(1, "key", total=20, skipped=3, done=4, status="failed",
+                         failed={f"p{i}": down for i in range(5)} | {"p9": "answer did not validate"})
+    lines = summary_lines(summary, 0, "x.duckdb")
+    assert lines[0].startswith("4 extracted, 3 already done, 6 failed, 0 input records skipped")
+    assert lines[1:3] == [f"[red]failed[/] p0, p1, p2, p3, p4: {down}", "[red]failed[/] p9: answer did not validate"]
+    assert "Stopped early" in lines[3] and "7 papers were not tried" in lines[3]
+    assert lines[4] == "Every finished paper is stored; the next run of the same command does the rest."
+    assert summary_lines(RunSummary(2, "key", total=3, done=3), 0, "x.duckdb")[1:] == []  # a clean run: one line
