@@ -72,7 +72,7 @@ def _enclosing(spans: list[Span], pos: int) -> Span:
 
 # --- quantities --------------------------------------------------------------------------------
 
-_UNIT = r"(?P<unit>\s?%|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b)?"
+_UNIT = r"(?P<unit>\s?%|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
 _QUANTITY = re.compile(
     r"(?<![\w.,\-/^])(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–]\s?\d))?"
     r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?![\d/]|[.,]\d)"
@@ -83,7 +83,17 @@ _WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
 _METRICS = r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation"
-_ABS_AFTER = re.compile(r"\s?(?:-\s?)?(?:points?|pts|pp|F_?0?\.5|EM|mAP|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|" + _METRICS + r")\b", re.I)
+_ABS_AFTER = re.compile(
+    r"\s?(?:-\s?)?(?:points?|pts|pp|percentage\s+points?|dB|m?IoU|m?AP|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    + _METRICS + r")\b",
+    re.I,
+)
+# "outperforms the best baseline by 3.5": a bare number is the size of a gain.
+_GAIN_BY = re.compile(
+    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly)\s+|~)?"
+    r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
+    re.I,
+)
 _ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(
@@ -119,7 +129,7 @@ def _number(s: str) -> float:
 
 def _unit(symbol: str | None) -> str:
     symbol = (symbol or "").strip().lower()
-    if symbol == "%":
+    if symbol in {"%", "percent"}:
         return "%"
     if symbol in {"×", "x", "times", "fold", "-fold"}:
         return "x"
@@ -153,6 +163,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     if _SETUP_AFTER.match(after):
         return False
     if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+        return True
+    if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
 

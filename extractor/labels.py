@@ -110,7 +110,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
 _METRIC_STOP = re.compile(
     r"^(?:of|in|on|the|a|an|and|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
     r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
-    r"faster|smaller|larger|savings?|points?|times|overall|total|additional|absolute|relative|only|up)$",
+    r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
     re.I,
 )
 
@@ -123,11 +123,11 @@ def _metric(after: str, before: str, kind: str) -> str:
     """The short noun phrase measured: words after the number, minus comparison words."""
     words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
     picked: list[str] = []
-    for w in words:
+    for w in (w.strip(".") for w in words):
         if w.lower() in _CONDITION:
             break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
-        if not _METRIC_STOP.match(w):
-            picked.append(w.strip(".").lower())
+        if w and not _METRIC_STOP.match(w):
+            picked.append(w.lower())
         if len(picked) == 3:
             break
     if picked:

@@ -56,6 +56,12 @@ QUANTITIES = [
      [(5.6, None, "abs", "exact"), (3.9, None, "abs", "exact")]),
     ("EM +8.6 on NQ, 3.6-11.5 improvements in exact match, 73.76 CodeBLEU", [(8.6, None, "abs", "exact"), (3.6, 11.5, "abs", "exact"), (73.76, None, "abs", "exact")]),
     ("gains of up to +2.72% nDCG", [(2.72, None, "%", "up-to")]),
+    # a bare number after "outperforms ... by" is the size of the gain; percentage points, dB and mIoU are units of one
+    ("surpassing prior methods by 1.2 and 3.4 on X, and by at least 3.5 on Y", [(1.2, None, "abs", "exact"), (3.4, None, "abs", "exact"),
+                                                                              (3.5, None, "abs", "at-least")]),
+    ("beats it by 15.8 percentage points, 0.5 dB and 0.7 mIoU, and accuracy by 2.5 percent", [
+        (15.8, None, "abs", "exact"), (0.5, None, "abs", "exact"), (0.7, None, "abs", "exact"), (2.5, None, "%", "exact")]),
+    ("we improve it by 2 layers", []),
     # set-up numbers are not results
     ("We train 7B and 40B models on 5 languages in 2023", []),
     ("GPT-4 and T5 on 10 tasks", []),
@@ -100,6 +106,7 @@ LABELS = [
     ("approximately 2x speedup across all sizes of LLMs", "inference speed"),  # "across ..." is a condition
     ("reduce the KV cache size by 50% on language modelling", "cache size"),
     ("a 4.7x higher throughput than vLLM", "throughput"),
+    ("outperforms it by 12.8 percentage points.", "performance"),  # a unit, not a metric
 ])
 def test_claim_metric(raw: str, metric: str):
     assert label_claims(raw, find_quantities(raw))[0].metric == metric
