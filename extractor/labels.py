@@ -108,13 +108,14 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
 
 
 _METRIC_STOP = re.compile(
-    r"^(?:of|in|on|the|a|an|and|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
+    r"^(?:of|in|on|the|a|an|and|it|them|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
     r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
     r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
     re.I,
 )
 
 
+_CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
 # Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
 _CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
 
@@ -133,8 +134,9 @@ def _metric(after: str, before: str, kind: str) -> str:
     if picked:
         return " ".join(picked)
     m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
-    if m and not _METRIC_STOP.match(m.group(1).split()[-1]):
-        return m.group(1).lower()
+    words = [w for w in m.group(1).split() if not _CHANGE_VERB.match(w)] if m else []
+    if words and not _METRIC_STOP.match(words[-1]):
+        return " ".join(words).lower()  # "improves accuracy by 3 points": accuracy
     return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
 
 

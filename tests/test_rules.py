@@ -106,7 +106,8 @@ LABELS = [
     ("approximately 2x speedup across all sizes of LLMs", "inference speed"),  # "across ..." is a condition
     ("reduce the KV cache size by 50% on language modelling", "cache size"),
     ("a 4.7x higher throughput than vLLM", "throughput"),
-    ("outperforms it by 12.8 percentage points.", "performance"),  # a unit, not a metric
+    ("outperforms it by 12.8 percentage points.", "performance"),  # a unit is not the metric
+    ("improves accuracy by 12.8 points", "accuracy"),
 ])
 def test_claim_metric(raw: str, metric: str):
     assert label_claims(raw, find_quantities(raw))[0].metric == metric
