@@ -97,6 +97,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
+        if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
+            cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
         metric = _metric(after, before, cue[0])
         if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
             changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)

@@ -97,6 +97,7 @@ LABELS = [
     # the words after one number are not the next number's: "score" belongs to 18%
     ("a gain of 18% EM score on SQuAD, 8% on CommonSenseQA", [("improvement", "increase")] * 2),
     ("8.5times faster for latency-oriented scenarios and up to 3times for throughput-oriented ones", [("speedup", "increase")] * 2),
+    ("a 30-point enhancement in FID scores", [("improvement", "decrease")]),  # an error metric improves by falling
     # a change from one level to another has a baseline: an improvement, not a score reached
     ("it improves F1 score from 0.597 to 0.631 (+5.70%)", [("improvement", "increase")] * 2),
 ]
