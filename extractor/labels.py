@@ -159,10 +159,12 @@ def _baseline(after: str) -> str | None:
 _DOMAIN_CUES: dict[str, re.Pattern[str]] = {
     "code": re.compile(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor", re.I),
     "speech": re.compile(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker", re.I),
-    "vision": re.compile(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|\bOCR\b", re.I),
+    "vision": re.compile(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|"
+                        r"\bOCR\b|imaging|radiograph|x-?rays?\b|\bCT\b|\bMRI\b|ultrasound", re.I),
     "multimodal": re.compile(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning", re.I),
     "time-series": re.compile(r"time[- ]series|forecasting", re.I),
-    "science": re.compile(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI|clinical|medical", re.I),
+    # Medicine is science as data (DNA, proteins, brain recordings); medical text is language, scans are vision.
+    "science": re.compile(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI", re.I),
     "robotics": re.compile(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation", re.I),
 }
 

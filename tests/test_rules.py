@@ -186,6 +186,8 @@ def test_coined_names(title: str, abstract: str, expected: set[str]):
 def test_paper_level_guesses():
     assert guess_domain("Speech recognition with CTC", "We improve ASR on LibriSpeech.") == "speech"
     assert guess_domain("A study", "We study large language models.") == "language"
+    assert guess_domain("Clinical Note Generation", "We generate medical reports for clinical use.") == "language"
+    assert guess_domain("Zero-shot Medical Imaging", "Chest X-ray analysis with CLIP.") == "vision"
     assert guess_architecture("Decoder-Only or Encoder-Decoder?", "") == "multiple"
     assert guess_architecture("ModernGBERT: encoder-only", "BERT models") == "encoder-only"
     assert guess_architecture("A Note", "We study LLMs.") == "decoder-only"
