@@ -117,6 +117,7 @@ _METRIC_STOP = re.compile(
 )
 
 
+# Verbs before "by" that say a number changed; the metric is the words after them.
 _CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
 # Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
 _CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
@@ -230,8 +231,8 @@ def open_fields(title: str, text: str) -> set[str]:
 def unsure_fields(title: str, text: str) -> set[str]:
     """The fields whose cues pull two ways: two modalities close in count, or two model families named.
 
-    Measured on both answer sets, the rules err here two to three times as often as elsewhere, so
-    this is where a second opinion is worth a person's time."""
+    On the own answers the rules' architecture is wrong on 38 % of these papers against 13 % of the
+    rest (dev: 20 % against 17 %), so this is where a second opinion is worth a person's time."""
     fields = set()
     first, second = sorted(_domain_scores(title, text).values(), reverse=True)[:2]
     if second and first - second < 3:
