@@ -33,6 +33,7 @@ class Quantity:
     clause: Span  # the clause it sits in, used for context and evidence
     baseline: str | None = None  # "from 28.9 to 5.6": the number it started from
     baseline_value: float | None = None
+    rule_result: bool = True  # whether the hand rules take it for a result (else a size, a count, a year ...)
 
 
 @dataclass(frozen=True)
@@ -169,13 +170,15 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Numbers with units, ranges and bound words; sizes, years and counts are left out."""
+def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
+    """Numbers with units, ranges and bound words; sizes, years and counts are left out
+    unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
         unit = _unit(m.group("unit") or m.group("aunit"))
-        if not _is_result_number(text, m, unit):
+        rule_result = _is_result_number(text, m, unit)
+        if not rule_result and not keep_all:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
         clause = _enclosing(clauses, m.start())
@@ -184,13 +187,13 @@ def find_quantities(text: str) -> list[Quantity]:
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
                                   baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")],
-                                  baseline_value=_number(m.group("a"))))
+                                  baseline_value=_number(m.group("a")), rule_result=rule_result))
             continue
         value = _number(m.group("a"))
         value_max = _number(m.group("b")) if m.group("b") else None
         if value_max is not None and value_max <= value:
             continue  # "3-2" or a date-like pair is no range
-        found.append(Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), clause))
+        found.append(Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None
