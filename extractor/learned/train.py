@@ -2,19 +2,62 @@
 
     python -m extractor.learned.train           # what `make train` runs; prints the dev figures
 
-Trained on the `train` split of arxiv_gold (plus the project's own answers for listing papers),
-chosen on `dev`; `test` is never read here. Fixed seeds: the same corpus gives the same files.
+Trained on the `train` split of arxiv_gold plus the project's own answers for listing papers
+(`tests/data/own_answers.jsonl`), chosen on arxiv_gold `dev` and `dev_gold.jsonl`; `test` is never
+read here. Fixed seeds: the same corpus gives the same files.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.learned.linear import DATA, Features, LinearModel
+from extractor.schema import Paper
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+# Each component module has `train(corpus: Corpus) -> dict[str, float]`: it fits, saves, returns dev figures.
+COMPONENTS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A paper with its expert answer; `source` says which answer set it came from."""
+
+    paper: Paper
+    gold: dict
+    source: str  # "arxiv" | "own" | "dev_gold"
+
+
+class Corpus:
+    """The answer sets by role: `train` to fit, `dev` and `dev_gold` to choose; never `test`."""
+
+    def __init__(self, shared: Path = SHARED, root: Path = ROOT) -> None:
+        self.shared, self.root = shared, root
+
+    def split(self, name: str) -> list[Example]:
+        if name == "test":
+            raise ValueError("training never reads the test split")
+        if name == "dev_gold":
+            return self._examples(self.shared / "papers.jsonl", self.shared / "dev_gold.jsonl", "dev_gold")
+        ids = json.loads((self.shared / "arxiv_gold_split.json").read_text(encoding="utf-8"))[name]
+        examples = self._examples(self.shared / "arxiv_sample.jsonl", self.shared / "arxiv_gold.jsonl", "arxiv", set(ids))
+        if name == "train":
+            examples += self._examples(self.shared / "papers.jsonl", self.root / "tests/data/own_answers.jsonl", "own")
+        return examples
+
+    @staticmethod
+    def _examples(papers: Path, gold: Path, source: str, ids: set[str] | None = None) -> list[Example]:
+        answers = load_jsonl(gold)
+        wanted = sorted(answers if ids is None else ids & set(answers))
+        records = load_jsonl(papers)
+        return [Example(Paper(id=i, title=records[i]["title"], abstract=records[i]["abstract"]), answers[i], source)
+                for i in wanted]
 
 
 def fit_linear(rows: Sequence[Features], labels: Sequence[str], c: float = 1.0, class_weight: str | None = None,
@@ -25,25 +68,37 @@ def fit_linear(rows: Sequence[Features], labels: Sequence[str], c: float = 1.0, 
 
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
-    clf = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, random_state=0)
+    clf = LogisticRegression(C=c, class_weight=class_weight, max_iter=3000, random_state=0)
     clf.fit(x, labels)
     classes = tuple(str(k) for k in clf.classes_)
     coef, bias = clf.coef_, clf.intercept_
     if len(classes) == 2:  # binary: one row of weights for the second class; the first gets zeros
-        coef = [[0.0] * coef.shape[1], list(coef[0])]
-        bias = [0.0, float(bias[0])]
+        rows_w, biases = [[0.0] * coef.shape[1], list(coef[0])], [0.0, float(bias[0])]
     else:
-        coef, bias = [list(r) for r in coef], [float(b) for b in bias]
+        rows_w, biases = [list(r) for r in coef], [float(b) for b in bias]
     weights = {}
     for j, name in enumerate(vec.feature_names_):
-        row = tuple(round(float(coef[k][j]), 4) for k in range(len(classes)))
+        row = tuple(round(float(rows_w[k][j]), 4) for k in range(len(classes)))
         if max(abs(w) for w in row) >= min_weight:
             weights[name] = row
-    return LinearModel(classes, weights, tuple(round(b, 4) for b in bias), meta or {})
+    return LinearModel(classes, weights, tuple(round(b, 4) for b in biases), meta or {})
 
 
 def load_jsonl(path: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r}
+    return {r["id"]: r for r in map(json.loads, filter(str.strip, path.read_text(encoding="utf-8").splitlines()))}
 
 
-__all__ = ["DATA", "SHARED", "fit_linear", "load_jsonl"]
+def main(argv: Sequence[str] = ()) -> int:
+    """Train the named components (default: all) and print each one's dev figures."""
+    corpus = Corpus()
+    for name in argv or COMPONENTS:
+        figures = importlib.import_module(f"extractor.learned.{name}").train(corpus)
+        print(name, " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+
+
+__all__ = ["DATA", "Corpus", "Example", "fit_linear", "load_jsonl"]
