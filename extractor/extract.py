@@ -110,20 +110,54 @@ def draft_extraction(paper: Paper) -> Draft:
 
 
 def evidence_span(norm: Normalized, q: Quantity) -> tuple[int, int]:
-    """Raw [start, end) of the phrase around a number: from the previous comma to the next one."""
+    """Raw [start, end) of the phrase around a number: from the previous comma to the next one, in whole words.
+
+    The phrase is capped at ~110 characters before the number and ~90 after; where a cap falls inside
+    a word the phrase drops that word (or, next to the number, keeps all of it), so it never starts
+    or ends mid-word ("le reduction", "compared to the inference of FP16" cut to "...comp")."""
     text = norm.text
     lo = max(q.clause.start, q.start - 110)
     hi = min(q.clause.end, q.end + 90)
     left = text.rfind(", ", lo, q.start)
     start = left + 2 if left >= 0 else lo
     right = min((i for i in (text.find(", ", q.end, hi), text.find(". ", q.end, hi)) if i >= 0), default=hi)
+    start, right = _word_start(text, start, q.start), _word_end(text, right, q.end)
     while start < q.start and text[start].isspace():
         start += 1
-    while right > q.end and text[right - 1] in " .,;:":
+    while right > q.end and text[right - 1] in _TRAILING:
         right -= 1
-    if start > lo and text[start - 1].isalnum():  # do not start inside a word
-        start = text.rfind(" ", lo, start) + 1 or lo
     return norm.raw_span(start, right)
+
+
+_TRAILING = " .,;:([{"
+
+
+def _inside_word(text: str, at: int) -> bool:
+    return 0 < at < len(text) and not text[at - 1].isspace() and not text[at].isspace()
+
+
+def _word_start(text: str, start: int, keep: int) -> int:
+    """`start` moved off a cut word: past it if the number `keep` stays inside, else back to its beginning."""
+    if not _inside_word(text, start):
+        return start
+    after = next((i + 1 for i in range(start, keep) if text[i].isspace()), None)
+    if after is not None:
+        return after
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _word_end(text: str, end: int, keep: int) -> int:
+    """`end` moved off a cut word: before it if the number ending at `keep` stays inside, else to its end."""
+    if not _inside_word(text, end):
+        return end
+    before = next((i for i in range(end - 1, keep - 1, -1) if text[i].isspace()), None)
+    if before is not None:
+        return before
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return end
 
 
 def build_claim(draft: Draft, q: Quantity, label: ClaimLabel) -> Claim:
