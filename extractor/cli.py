@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, InputError
 
 DEFAULT_DB = "outputs/extractor.duckdb"
 
@@ -106,18 +106,22 @@ def cli() -> None:
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
-@click.option("--threads", type=int, help="CPU threads for llama.cpp (default: all cores).")
+@click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1; more helps only on idle cores, see README).")
 @click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
 @click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
 @click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
 @click.option("--review", default="architecture", show_default=True, metavar="FIELDS", help="Fields (domain, architecture) the model answers too where the rules' cues conflict; where it disagrees a validation problem is stored ('' for none).")
-@click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config.")
+@click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config (their stored text is rewritten too).")
+@click.option("--changed", "on_changed", type=click.Choice(["redo", "refuse"]), default="redo", show_default=True,
+              help="An input paper whose id is stored with another title or abstract: extract it again (its stored "
+                   "text and rows are replaced), or stop before writing and name both versions.")
 @click.option("--limit", type=int, help="Only the first N papers.")
 @db_option
 @handle_errors
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_error: str, backend: str, model: str | None,
             base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
-            no_model: bool, ask: str, fallback: str, review: str, force: bool, limit: int | None, db: str) -> None:
+            no_model: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
+            db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
@@ -145,6 +149,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     read_seconds = time.perf_counter() - t0
     for message in skipped:
         err.print(f"[yellow]skipped[/]: {message}", highlight=False)
+    if not papers:
+        raise InputError(_nothing_read(paths, len(skipped)))
     if limit is not None:
         papers = papers[:limit]
     settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
@@ -158,7 +164,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         if backend == "openai":
             err.print(f"Structured output: {engine.resolve_structured()}")  # type: ignore[attr-defined]
     with _open_store(db) as store:
-        summary = _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds)
+        summary = _run_with_progress(store, papers, engine, settings, force, on_changed, concurrency, read_seconds)
     _print_summary(summary, len(skipped), db)
     if summary.failed:
         sys.exit(2)
@@ -185,7 +191,15 @@ def _fields(option: str, value: str, allowed: tuple[str, ...] | None = None) -> 
     return fields
 
 
-def _run_with_progress(store, papers, engine, settings, force, concurrency, read_seconds):
+def _nothing_read(paths: tuple[str, ...], skipped: int) -> str:
+    where = ", ".join(paths) or "the input"
+    if skipped:
+        return (f"No paper could be read from {where}: all {skipped} records were skipped (reasons above). "
+                "Fix them, or check --input-format.")
+    return f"{where} holds no papers: nothing to extract. Check the path, or --input-format."
+
+
+def _run_with_progress(store, papers, engine, settings, force, on_changed, concurrency, read_seconds):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from extractor.run import run_extraction
@@ -203,7 +217,7 @@ def _run_with_progress(store, papers, engine, settings, force, concurrency, read
             progress.update(task, completed=n, rate=f"{n / summary.seconds:.2f}" if summary.seconds else "–")
 
         try:
-            return run_extraction(store, papers, engine, settings, force=force, concurrency=concurrency,
+            return run_extraction(store, papers, engine, settings, force=force, on_changed=on_changed, concurrency=concurrency,
                                   on_start=on_start, on_paper=on_paper, read_seconds=read_seconds)
         except KeyboardInterrupt:
             progress.stop()
@@ -313,14 +327,15 @@ def validate_command(rules: tuple[str, ...], excluded: tuple[str, ...], fmt: str
 
     The rules' own checks (a speed-up not above 1, evidence without its number, ...) and, when the
     model reviewed, `model-disagrees`: a field whose cues conflict, where the model answered
-    otherwise than the rules.
+    otherwise than the rules. Checked over the stored rows each time: `evidence-not-at-offsets`, a
+    claim whose evidence is not at its offsets in the stored abstract.
 
     \b
     Example:
         extractor validate --exclude-rule model-disagrees --format csv > problems.csv
     """
     with _open_store(db, read_only=True) as store:
-        problems = store.problems()
+        problems = store.problems() + store.stored_problems()  # the store rules look at the rows as they are now
     rows = [(p.paper_id, p.rule, p.field, p.message) for p in problems
             if (not rules or p.rule in rules) and p.rule not in excluded]
     _print_rows(["paper_id", "rule", "field", "message"], rows, fmt, title=f"{len(rows)} validation problems")
@@ -374,6 +389,7 @@ def eval_command(gold: str, pred: str | None, ids: str | None, explain: bool, fm
         with _open_store(db, read_only=True) as store:
             predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
     chosen = _parse_ids(ids) if ids else None
+    _check_matches(answers, predictions, chosen, gold, pred or db)
     metrics = score(predictions, answers, chosen)
     if fmt == "json":
         click.echo(json.dumps(metrics))
@@ -381,6 +397,21 @@ def eval_command(gold: str, pred: str | None, ids: str | None, explain: bool, fm
         _stdout().print(score_table(metrics, TARGETS))
     if explain:
         _stdout().print(diff_text(explain_diffs(predictions, answers, chosen)))
+
+
+def _check_matches(answers: dict, predictions: dict, chosen: list[str] | None, gold: str, source: str) -> None:
+    """No answer id with a prediction is an error (a score of 0 would lie); only some is worth a warning."""
+    wanted = sorted(answers) if chosen is None else sorted(set(chosen) & set(answers))
+    matched = [i for i in wanted if i in predictions]
+    if wanted and not matched:
+        sample = ", ".join(sorted(predictions)[:3]) or "none"
+        raise InputError(
+            f"None of the {len(wanted)} answer ids in {gold} has a prediction in {source} "
+            f"(answer ids like {', '.join(wanted[:3])}; prediction ids like {sample}). Extract those papers "
+            "first, or score the database or --pred file that holds them.")
+    if len(matched) < len(wanted):
+        _stderr().print(f"[yellow]warning[/]: only {len(matched)} of the {len(wanted)} answer ids have a prediction "
+                        f"in {source}; the other {len(wanted) - len(matched)} count as wrong (`missing`).", highlight=False)
 
 
 TARGETS = {

@@ -232,6 +232,12 @@ def summary_lines(summary: RunSummary, skipped: int, db: str) -> list[str]:
         f"{skipped} input records skipped, {summary.problems} validation problems "
         f"({summary.seconds:.1f}s, {rate:.0f} papers/min) -> {db}"
     ]
+    if summary.changed:
+        were = "paper was" if summary.changed == 1 else "papers were"
+        lines.append(f"{summary.changed} {were} stored with another title or abstract: extracted again, "
+                     "the stored text replaced")
+    if summary.problems:
+        lines.append(problems_line(summary.problems_by_rule, db))
     by_reason: dict[str, list[str]] = {}
     for paper_id, reason in summary.failed.items():
         by_reason.setdefault(reason, []).append(paper_id)
@@ -245,3 +251,16 @@ def summary_lines(summary: RunSummary, skipped: int, db: str) -> list[str]:
     if summary.failed or untried:
         lines.append("Every finished paper is stored; the next run of the same command does the rest.")
     return lines
+
+
+def problems_line(by_rule: dict[str, int], db: str) -> str:
+    """What the run's problems are, most frequent rule first, and the command that lists them."""
+    from extractor.store import DEFAULT_DB
+
+    ranked = sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))
+    total = sum(by_rule.values())
+    counts = ", ".join(f"{n} {rule}" for rule, n in ranked)
+    where = "" if db == DEFAULT_DB else f" --db {db}"
+    rules = " ".join(f"--rule {rule}" for rule, _ in ranked[:3])
+    noun = "problem" if total == 1 else "problems"
+    return f"[yellow]{total} {noun}[/]: {counts}; see `extractor validate {rules}{where}`"

@@ -15,7 +15,7 @@ import duckdb
 
 from extractor.errors import StoreError
 from extractor.schema import ARCHITECTURES, BOUNDS, DIRECTIONS, DOMAINS, KINDS, UNITS, Claim, Extraction, Paper
-from extractor.validate import Problem
+from extractor.validate import Problem, check_stored
 
 DEFAULT_DB = "outputs/extractor.duckdb"
 RUN_STATUSES = ("running", "done", "interrupted", "failed")
@@ -114,17 +114,26 @@ def _transaction(db: duckdb.DuckDBPyConnection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-def _open_error(path: str, e: duckdb.Error) -> StoreError:
-    """Turn DuckDB's open failure into a message that says what to do."""
+def _open_error(path: str, e: duckdb.Error, read_only: bool = False) -> StoreError:
+    """Turn DuckDB's open failure into a message that says what to do.
+
+    DuckDB (1.4) locks the file: a writer holds it alone, readers share it. So a read-only open fails
+    exactly when a process writes (an extraction), and a write fails while any process reads or writes."""
     text = str(e)
     if "Could not set lock" in text or "Conflicting lock" in text:
         pid = re.search(r"PID (\d+)", text)
         who = f" (PID {pid.group(1)})" if pid else ""
+        if read_only:
+            return StoreError(
+                f"The database {path} is in use for writing by another process{who}, most likely an extraction; "
+                f"DuckDB lets no other process read the file until it finishes. Try again when it finishes, "
+                f"or stop it (an interrupted run resumes where it left off)."
+            )
         stop = f"`kill {pid.group(1)}`" if pid else "stopping it"
         return StoreError(
-            f"The database {path} is in use by another extractor process{who}. DuckDB lets only one process "
-            f"write a file: wait for that run to finish, stop it ({stop}; an interrupted run resumes where it "
-            f"left off), or pass another --db path."
+            f"The database {path} is open in another process{who}: an extraction writing it, or a command reading "
+            f"it. DuckDB lets a process write a file only while no other has it open: wait for that one to finish, "
+            f"stop it ({stop}; an interrupted run resumes where it left off), or pass another --db path."
         )
     if "not a valid DuckDB database" in text:
         return StoreError(f"{path} is not a DuckDB database: pass --db a new path or an extractor .duckdb file.")
@@ -158,7 +167,7 @@ class Store:
         except OSError as e:
             raise StoreError(f"Could not create {self.path}: {e}. Pass --db a path in a writable folder.") from e
         except duckdb.Error as e:
-            raise _open_error(self.path, e) from e
+            raise _open_error(self.path, e, read_only) from e
         try:
             if not read_only:
                 with self._errors("upgrade the database schema"):
@@ -204,6 +213,20 @@ class Store:
             ).fetchall()
         return len(added)
 
+    def changed_papers(self, papers: Iterable[Paper]) -> list[tuple[Paper, Paper]]:
+        """(stored, given) for each given paper whose id is stored with another title or abstract.
+
+        A paper's identity is its id and its content: a changed paper's extraction is stale."""
+        batch = list(papers)
+        rows = self._rows(
+            "SELECT p.id, p.title, p.abstract FROM papers p"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS title, unnest(?::VARCHAR[]) AS abstract) g"
+            " ON g.id = p.id WHERE g.title <> p.title OR g.abstract <> p.abstract",
+            [[p.id for p in batch], [p.title for p in batch], [p.abstract for p in batch]],
+        )
+        stored = {i: Paper(id=i, title=t, abstract=a) for i, t, a in rows}
+        return [(stored[p.id], p) for p in batch if p.id in stored and (stored[p.id].title, stored[p.id].abstract) != (p.title, p.abstract)]
+
     def start_run(self, config_key: str, config: dict) -> int:
         """Record a run's settings (backend describe() + pipeline settings) and return its id."""
         with self._errors("start a run"):
@@ -236,13 +259,17 @@ class Store:
 
     def write_extraction(
         self, run_id: int, config_key: str, paper_id: str, extraction: Extraction | None, problems: list[Problem],
-        timings: dict[str, float], tokens: dict[str, int], error: str | None = None,
+        timings: dict[str, float], tokens: dict[str, int], error: str | None = None, paper: Paper | None = None,
     ) -> None:
         """Replace a paper's current extraction in one transaction, so a crash never leaves half of it.
 
         `extraction=None` stores a 'failed' row with `error`, which done_ids() leaves out so it is retried.
+        With `paper`, its stored title and abstract are rewritten in the same transaction, so the stored
+        text is always the one the extraction was made from (a changed paper, or --force).
         Without timings["store"], the seconds this write took before its commit are recorded.
         """
+        if paper is not None and paper.id != paper_id:
+            raise StoreError(f"write_extraction got paper {paper.id!r} for paper_id {paper_id!r}.")
         started = time.perf_counter()
         x = extraction
         if x is None and not error:
@@ -259,6 +286,10 @@ class Store:
             if rewrite:  # children never exist without their extraction row, so a new paper skips 4 deletes
                 for table in ("claims", "introduced", "problems", "extractions"):
                     self._db.execute(f"DELETE FROM {table} WHERE paper_id = ?", [paper_id])
+            if paper is not None:
+                self._db.execute("UPDATE papers SET title = ?, abstract = ? WHERE id = ? AND (title <> ? OR abstract <> ?)",
+                                 [paper.title, paper.abstract, paper_id, paper.title, paper.abstract])
+                abstract = paper.abstract
             if x is not None:
                 self._insert("introduced", [(paper_id, i, name) for i, name in enumerate(x.introduced)])
                 self._insert("claims", [(paper_id, i, *_claim_values(c, abstract)) for i, c in enumerate(x.claims)])
@@ -332,6 +363,11 @@ class Store:
         if paper_id is None:
             return [Problem(*r) for r in self._rows(sql + " ORDER BY paper_id, idx")]
         return [Problem(*r) for r in self._rows(sql + " WHERE paper_id = ? ORDER BY idx", [paper_id])]
+
+    def stored_problems(self) -> list[Problem]:
+        """The store rules (validate.STORE_RULES) over every stored extraction and its stored paper."""
+        papers = {p.id: p for p in self.papers()}
+        return [problem for paper_id, x in self.extractions() for problem in check_stored(papers[paper_id], x)]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Run the user's SQL and return (column names, rows)."""

@@ -237,6 +237,37 @@ EXTRACTION_RULES: dict[str, ExtractionCheck] = {
 RULES: tuple[str, ...] = (*CLAIM_RULES, *EXTRACTION_RULES)
 
 
+# --- store rules: what the stored rows say about each other ------------------------------------------------
+
+
+def evidence_not_at_offsets(claim: Claim, paper: Paper) -> str | None:
+    """A stored claim's evidence sits at its stored offsets in the stored abstract.
+
+    Checked over the database, not the fresh extraction: it catches claims left over another
+    version of the paper (same id, new text) and rows edited by hand."""
+    start, end = claim.evidence_start, claim.evidence_end
+    if start is None or end is None:
+        return f"evidence {claim.evidence!r} has no offsets in the abstract"
+    if not 0 <= start <= end <= len(paper.abstract) or paper.abstract[start:end] != claim.evidence:
+        return f"the stored abstract[{start}:{end}] is {paper.abstract[start:end]!r}, not the evidence {claim.evidence!r}"
+    return None
+
+
+STORE_RULES: dict[str, tuple[str, ClaimCheck]] = {
+    "evidence-not-at-offsets": ("evidence", evidence_not_at_offsets),
+}
+
+
+def check_stored(paper: Paper, extraction: Extraction) -> list[Problem]:
+    """The store rules over one stored paper and its stored extraction."""
+    return [
+        Problem(paper.id, rule, f"claims[{i}].{field}", message)
+        for i, claim in enumerate(extraction.claims)
+        for rule, (field, check) in STORE_RULES.items()
+        if (message := check(claim, paper))
+    ]
+
+
 def validate(paper: Paper, extraction: Extraction) -> list[Problem]:
     """Run every rule; an empty list means nothing looks wrong."""
     problems = []

@@ -20,7 +20,7 @@ from extractor.store import Store
 
 from conftest import count_done
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(os.environ.get("EXTRACTOR_SHARED") or Path(__file__).resolve().parents[2] / "shared")  # next to the repo
 SCHEMA_FIELDS = {"id", "task", "domain", "architecture", "introduced", "claims", "code_url"}
 CLAIM_FIELDS = {"metric", "kind", "value", "value_max", "unit", "direction", "bound", "baseline", "evidence"}
 
@@ -225,3 +225,108 @@ def test_extract_with_the_bundled_model(tmp_path):
         assert len(dict(store.extractions())) == 3
         (model, prompt_tokens), = store.query("select config->>'model', prompt_tokens from runs")[1]
         assert model == "SmolLM2-135M-Instruct.Q4_1.gguf" and prompt_tokens > 0
+
+
+# -- issue 10: data integrity, exit codes, summaries, readers during a run ---------------------------
+
+
+def _jsonl(path: Path, *records: dict) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return str(path)
+
+
+V1 = {"id": "a1", "title": "FastNet", "abstract": "FastNet decodes 2x faster than the baseline."}
+V2 = {"id": "a1", "title": "FastNet 2", "abstract": "FastNet 2 uses 30% less memory and runs 5x faster than FastNet."}
+
+
+def test_a_changed_paper_is_extracted_again_with_its_new_text(tmp_path):
+    db = str(tmp_path / "changed.duckdb")
+    assert invoke("extract", _jsonl(tmp_path / "v1.jsonl", V1), "--no-model", "--db", db).exit_code == 0
+    rerun = invoke("extract", _jsonl(tmp_path / "v2.jsonl", V2), "--no-model", "--db", db)
+    assert rerun.exit_code == 0 and "1 extracted, 0 already done" in rerun.output
+    assert "1 paper was stored with another title or abstract" in rerun.output
+    shown = invoke("show", "a1", "--db", db).output
+    assert "FastNet 2" in shown and "30% less memory" in shown and "2x faster" not in shown
+    assert json.loads(invoke("validate", "--db", db, "--format", "json").output) == []
+    with Store(db, read_only=True) as store:
+        assert store.query("select value from claims order by idx")[1] == [(30.0,), (5.0,)]
+        assert store.query("select count(*) from papers")[1] == [(1,)]
+
+
+def test_changed_refuse_names_both_versions_and_writes_nothing(tmp_path):
+    db = str(tmp_path / "refuse.duckdb")
+    invoke("extract", _jsonl(tmp_path / "v1.jsonl", V1), "--no-model", "--db", db)
+    result = CliRunner().invoke(cli, ["extract", _jsonl(tmp_path / "v2.jsonl", V2), "--no-model", "--changed", "refuse",
+                                      "--db", db])
+    assert result.exit_code == 1
+    assert "a1: title differs" in result.output and "'FastNet'" in result.output and "'FastNet 2'" in result.output
+    assert "abstract differs" in result.output and "--changed redo" in result.output
+    with Store(db, read_only=True) as store:
+        assert store.paper("a1").title == "FastNet"  # type: ignore[union-attr]
+        assert store.query("select count(*) from runs")[1] == [(1,)]
+
+
+def test_force_rewrites_the_paper_row_with_its_rows(tmp_path):
+    db = str(tmp_path / "force.duckdb")
+    invoke("extract", _jsonl(tmp_path / "v2.jsonl", V2), "--no-model", "--db", db)
+    assert invoke("extract", _jsonl(tmp_path / "v1.jsonl", V1), "--no-model", "--force", "--db", db).exit_code == 0
+    with Store(db, read_only=True) as store:
+        assert store.paper("a1").abstract == V1["abstract"]  # type: ignore[union-attr]
+        assert store.query("select value, evidence from claims")[1] == [(2.0, "FastNet decodes 2x faster than the baseline")]
+        assert store.stored_problems() == []
+
+
+def test_a_run_that_reads_no_record_fails(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n{also not\n")
+    db = str(tmp_path / "none.duckdb")
+    result = CliRunner().invoke(cli, ["extract", str(bad), "--no-model", "--on-error", "skip", "--db", db])
+    assert result.exit_code == 1 and "No paper could be read" in result.output and "all 2 records were skipped" in result.output
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    result = CliRunner().invoke(cli, ["extract", str(empty), "--no-model", "--db", db])
+    assert result.exit_code == 1 and "no papers" in result.output
+
+
+def test_eval_that_matches_no_answer_fails_and_some_warns(sample_db, tmp_path):
+    gold = [json.loads(line) for line in (SHARED / "data" / "dev_gold.jsonl").read_text().splitlines()[:2]]
+    renamed = tmp_path / "renamed.jsonl"
+    _jsonl(renamed, *({**g, "id": "zz-" + g["id"]} for g in gold))
+    result = CliRunner().invoke(cli, ["eval", str(renamed), "--db", sample_db])
+    assert result.exit_code == 1 and "None of the 2 answer ids" in result.output
+    half = tmp_path / "half.jsonl"
+    _jsonl(half, gold[0], {**gold[1], "id": "zz-" + gold[1]["id"]})
+    result = CliRunner().invoke(cli, ["eval", str(half), "--db", sample_db, "--format", "json"])
+    assert result.exit_code == 0 and "only 1 of the 2 answer ids have a prediction" in result.output
+    assert json.loads(result.stdout)["missing"] == 1
+
+
+def test_summary_names_the_problems(tmp_path):
+    db = str(tmp_path / "reviewed.duckdb")
+    result = invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--db", db)
+    assert "model-disagrees" in result.output and f"see `extractor validate --rule model-disagrees" in result.output
+
+
+def test_read_commands_while_an_extraction_writes(tmp_path):
+    """DuckDB lets no process open a file another writes: sql, speedups and show say so, and work afterwards."""
+    source = SHARED / "data" / "arxiv_sample.jsonl"
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join(source.open().readlines()[:1500]))
+    db = tmp_path / "busy.duckdb"
+    command = [sys.executable, "-m", "extractor", "extract", str(papers), "--no-model", "--db", str(db)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and count_done(db) < 5:  # the writer holds the file and is writing
+            time.sleep(0.5)
+        for args in (["sql", "select count(*) from claims"], ["speedups"], ["show", "2503.12926"]):
+            result = CliRunner().invoke(cli, [*args, "--db", str(db)])
+            assert child.poll() is None, "the extraction should still be running"
+            assert result.exit_code == 1, result.output
+            assert f"in use for writing by another process (PID {child.pid})" in result.output
+            assert "Try again when it finishes" in result.output and "would" not in result.output
+    finally:
+        child.send_signal(signal.SIGINT)  # an interrupted run keeps every finished paper
+        child.wait(timeout=60)
+    result = invoke("sql", "select count(*) > 0 from extractions", "--db", str(db), "--format", "csv")
+    assert result.exit_code == 0 and result.output.splitlines()[1] == "True"

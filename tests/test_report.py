@@ -205,3 +205,18 @@ def test_summary_groups_failures_by_reason_and_counts_papers_not_tried():
     assert "Stopped early" in lines[3] and "7 papers were not tried" in lines[3]
     assert lines[4] == "Every finished paper is stored; the next run of the same command does the rest."
     assert summary_lines(RunSummary(2, "key", total=3, done=3), 0, "x.duckdb")[1:] == []  # a clean run: one line
+
+
+def test_summary_says_what_the_problems_are_and_how_to_list_them():
+    from extractor.report import summary_lines
+    from extractor.run import RunSummary
+
+    summary = RunSummary(1, "key", total=50, done=50, problems=47,
+                         problems_by_rule={"evidence-missing-number": 2, "model-disagrees": 45})
+    lines = summary_lines(summary, 0, "x.duckdb")
+    assert "47 validation problems" in lines[0]
+    assert lines[1] == ("[yellow]47 problems[/]: 45 model-disagrees, 2 evidence-missing-number; see "
+                        "`extractor validate --rule model-disagrees --rule evidence-missing-number --db x.duckdb`")
+    default = summary_lines(RunSummary(1, "key", total=1, done=1, problems=1, problems_by_rule={"task-too-long": 1}),
+                            0, "outputs/extractor.duckdb")
+    assert default[1] == "[yellow]1 problem[/]: 1 task-too-long; see `extractor validate --rule task-too-long`"

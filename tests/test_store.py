@@ -168,6 +168,47 @@ def test_a_failing_write_leaves_the_previous_extraction_whole(stored: Store) -> 
     assert stored.done_ids("cfg-a") == {"p000", "p001"}
 
 
+# -- a paper's identity is its content -----------------------------------------------------------
+
+
+def test_changed_papers_names_stored_and_given_versions(stored: Store, papers: list[Paper]) -> None:
+    retitled = Paper(id="p000", title="FastNet v2", abstract=papers[0].abstract)
+    rewritten = Paper(id="p001", title=papers[1].title, abstract="We reach 3x speed-up.")
+    new = Paper(id="p999", title="New", abstract="New.")
+    assert stored.changed_papers([retitled, rewritten, papers[2], new]) == [(papers[0], retitled), (papers[1], rewritten)]
+
+
+def test_writing_with_the_paper_rewrites_its_text_with_its_rows(stored: Store, papers: list[Paper]) -> None:
+    write(stored, 1, "p000", extraction(claim(3.5, evidence="3.5x faster")))
+    v2 = Paper(id="p000", title="FastNet 2", abstract="FastNet 2 decodes 7x faster than FastNet.")
+    stored.write_extraction(2, "cfg-a", "p000", extraction(claim(7, evidence="7x faster")), [], TIMINGS, TOKENS, paper=v2)
+    assert stored.paper("p000") == v2
+    [(_, x)] = stored.extractions(["p000"])
+    assert (x.claims[0].evidence_start, x.claims[0].evidence_end) == (18, 27)  # located in the new abstract
+    assert stored.stored_problems() == []
+
+
+def test_a_failing_write_keeps_the_old_text_with_the_old_rows(stored: Store, papers: list[Paper]) -> None:
+    write(stored, 1, "p000", extraction(claim(3.5, evidence="3.5x faster")))
+    bad = extraction(claim(7, evidence="7x faster"))
+    bad.claims[0].kind = "fastest"  # type: ignore[assignment]  # the CHECK fails inside the transaction
+    v2 = Paper(id="p000", title="FastNet 2", abstract="FastNet 2 decodes 7x faster than FastNet.")
+    with pytest.raises(StoreError, match="p000"):
+        stored.write_extraction(2, "cfg-a", "p000", bad, [], TIMINGS, TOKENS, paper=v2)
+    assert stored.paper("p000") == papers[0]
+    [(_, x)] = stored.extractions(["p000"])
+    assert x.claims[0].value == 3.5 and stored.stored_problems() == []
+
+
+def test_stored_problems_find_evidence_off_the_stored_abstract(stored: Store) -> None:
+    write(stored, 1, "p000", extraction(claim(3.5, evidence="3.5x faster"), claim(9, evidence="not in the text")))
+    stored.query("UPDATE papers SET abstract = 'Another paper altogether, 3x faster.' WHERE id = 'p000'")
+    found = stored.stored_problems()
+    assert [(p.paper_id, p.rule, p.field) for p in found] == [
+        ("p000", "evidence-not-at-offsets", "claims[0].evidence"), ("p000", "evidence-not-at-offsets", "claims[1].evidence")]
+    assert "'3.5x faster'" in found[0].message and "no offsets" in found[1].message
+
+
 # -- migrations and runs ------------------------------------------------------------------------
 
 
@@ -309,26 +350,48 @@ def test_query_with_bad_sql_says_how_to_list_tables(store: Store, sql: str) -> N
 HOLD = """
 import sys
 from extractor.store import Store
-store = Store(sys.argv[1])
+store = Store(sys.argv[1], read_only=sys.argv[2] == "read")
 print("open", flush=True)
 sys.stdin.read()
 """
 
 
-def test_database_locked_by_another_process(tmp_path: Path) -> None:
-    path = tmp_path / "x.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], cwd=REPO, stdin=subprocess.PIPE,
+def _hold(path: Path, mode: str) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), mode], cwd=REPO, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+    return holder
+
+
+def test_database_written_by_another_process(tmp_path: Path) -> None:
+    """DuckDB's writer holds the file alone: a reader is told it is in use for writing, a writer where to go."""
+    path = tmp_path / "x.duckdb"
+    holder = _hold(path, "write")
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-        for read_only in (False, True):
-            with pytest.raises(StoreError, match="in use by another extractor process") as info:
-                Store(path, read_only=read_only)
-            assert f"PID {holder.pid}" in str(info.value) and "--db" in str(info.value)
+        with pytest.raises(StoreError, match="in use for writing by another process") as info:
+            Store(path, read_only=True)
+        assert f"PID {holder.pid}" in str(info.value) and "Try again when it finishes" in str(info.value)
+        with pytest.raises(StoreError, match="open in another process") as info:
+            Store(path)
+        assert f"PID {holder.pid}" in str(info.value) and "--db" in str(info.value)
     finally:
         holder.communicate("", timeout=30)
     with Store(path) as s:  # released when the holder exits
         assert s.stats()["papers"] == 0
+
+
+def test_readers_share_a_database_and_keep_writers_out(tmp_path: Path) -> None:
+    path = tmp_path / "x.duckdb"
+    Store(path).close()
+    holder = _hold(path, "read")
+    try:
+        with Store(path, read_only=True) as s:  # a second reader is welcome
+            assert s.stats()["papers"] == 0
+        with pytest.raises(StoreError, match="open in another process") as info:
+            Store(path)
+        assert f"PID {holder.pid}" in str(info.value)
+    finally:
+        holder.communicate("", timeout=30)
 
 
 def test_file_that_is_not_duckdb(tmp_path: Path) -> None:
