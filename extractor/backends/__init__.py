@@ -20,13 +20,18 @@ class Completion:
     completion_tokens: int = 0
 
 
+# llama.cpp's threads spin while they wait for each other: on a CPU another process uses, every thread
+# past the first costs more than it gives (measured, README "Speed"), so one is the default.
+DEFAULT_THREADS = 1
+
+
 @dataclass
 class BackendConfig:
     """Everything a backend needs to start; `describe()` of the backend goes into the runs table."""
 
     model: str | None = None  # GGUF path (llama_cpp) or model name (openai)
     n_ctx: int = 2048
-    n_threads: int | None = None
+    n_threads: int | None = None  # None: DEFAULT_THREADS
     seed: int = 0
     base_url: str | None = None
     api_key_env: str | None = None

@@ -16,7 +16,7 @@ from jinja2 import TemplateError as _TemplateError  # jinja2 comes with llama_cp
 from llama_cpp import Llama, LlamaGrammar, llama_chat_format
 from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-from extractor.backends import BackendConfig, Completion, Message
+from extractor.backends import DEFAULT_THREADS, BackendConfig, Completion, Message
 from extractor.errors import BackendError
 
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -86,7 +86,7 @@ class LlamaCppBackend:
                 f"Model file {self.model_path} not found. Run `make models`, or pass --model PATH.gguf."
             )
         try:
-            threads = config.n_threads or _cpu_count()
+            threads = config.n_threads or DEFAULT_THREADS
             self._llm = _StableLlama(
                 model_path=str(self.model_path),
                 n_ctx=config.n_ctx,
@@ -185,14 +185,6 @@ class LlamaCppBackend:
             **{key: after[key] - before[key] for key in after},
         }
         return response
-
-
-def _cpu_count() -> int:
-    """CPUs this process may run on (os.cpu_count() ignores affinity masks and container limits)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def _perf(llm: Llama) -> dict[str, float]:
