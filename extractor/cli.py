@@ -106,7 +106,7 @@ def cli() -> None:
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
-@click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1; more helps only on idle cores, see README).")
+@click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1; its threads spin, so on a CPU other processes use, 2 ran ~7x slower than 1; try more only on idle cores).")
 @click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
 @click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
 @click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
