@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates, unsure_fields
+from extractor.labels import ClaimLabel, label_claims, open_fields, task_candidates, unsure_fields
+from extractor.learned.fields import low_confidence, predict_fields
 from extractor.names import find_names
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
@@ -73,7 +74,8 @@ class Draft:
     introduced: list[str]
     code_url: str | None
     open: set[str]  # fields the rules answered only by default
-    unsure: set[str]  # fields whose cues conflict
+    unsure: set[str]  # fields whose cues conflict, or whose learned answer is not confident
+    confidence: dict[str, float] = field(default_factory=dict)  # the learned fields' probabilities
 
 
 @dataclass
@@ -86,13 +88,15 @@ class Result:
 
 
 def draft_extraction(paper: Paper) -> Draft:
-    """Rules alone: every candidate found and labelled, every field guessed."""
+    """Without the model: every candidate found and labelled by rules, every field guessed (domain and
+    architecture by the learned classifiers, with their confidence)."""
     norm = normalize(paper.abstract)
     title = normalize(paper.title).text
     text = norm.text
     quantities = find_quantities(text)
     labels = label_claims(text, quantities)
     names = [n.text for n in find_names(title, text)]
+    learned = predict_fields(title, text)  # domain and architecture: a linear model over words, cues and known names
     return Draft(
         paper=paper,
         norm=norm,
@@ -100,12 +104,13 @@ def draft_extraction(paper: Paper) -> Draft:
         quantities=quantities,
         labels=labels,
         tasks=task_candidates(title),
-        domain=guess_domain(title, text),
-        architecture=guess_architecture(title, text),
+        domain=learned["domain"][0],
+        architecture=learned["architecture"][0],
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
         open=open_fields(title, text),
-        unsure=unsure_fields(title, text),
+        unsure=unsure_fields(title, text) | low_confidence(learned),
+        confidence={f: round(p, 3) for f, (_, p) in learned.items()},
     )
 
 
