@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, label_claims, open_fields, task_candidates, unsure_fields
+from extractor.labels import ClaimLabel, label_claims, open_fields, task_candidates
 from extractor.learned.fields import low_confidence, predict_fields
 from extractor.names import find_names
 from extractor.normalize import Normalized, normalize
@@ -37,7 +37,7 @@ class Settings:
     # rules (README, "What the model adds"), so by default they decide nothing; a bigger model can.
     ask: tuple[str, ...] = ()  # fields the model always decides
     fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
-    # Fields it answers too where the rules' cues conflict; a disagreement becomes a problem to check.
+    # Fields it answers too where the learned answer is not confident; a disagreement becomes a problem to check.
     # Not domain by default: there the bundled model's answers were noise (README).
     review: tuple[str, ...] = ("architecture",)
     context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
@@ -55,7 +55,7 @@ class Settings:
     def describe(self) -> dict:
         on = self.needs_model
         fields = {"ask": self.ask, "fallback": self.fallback, "review": self.review}
-        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "unsure",
+        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "low-confidence",
                 "context_chars": self.context_chars}
 
 
@@ -74,7 +74,7 @@ class Draft:
     introduced: list[str]
     code_url: str | None
     open: set[str]  # fields the rules answered only by default
-    unsure: set[str]  # fields whose cues conflict, or whose learned answer is not confident
+    unsure: set[str]  # fields whose learned answer is not confident (a better review queue than conflicting cues)
     confidence: dict[str, float] = field(default_factory=dict)  # the learned fields' probabilities
 
 
@@ -109,7 +109,7 @@ def draft_extraction(paper: Paper) -> Draft:
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
         open=open_fields(title, text),
-        unsure=unsure_fields(title, text) | low_confidence(learned),
+        unsure=low_confidence(learned),
         confidence={f: round(p, 3) for f, (_, p) in learned.items()},
     )
 

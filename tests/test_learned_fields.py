@@ -53,9 +53,9 @@ def test_word_groups_are_l2_normalised_and_extra_features_pass_through():
         ("Instruction Fine-Tuning LLaMA for Legal Question Answering",
          "We fine-tune LLaMA-2 7B with LoRA on legal questions and answers. The tuned large language model answers "
          "statutory questions better than GPT-3.5.", "language", "decoder-only"),
-        ("Speech Recognition for Low-Resource Languages with Whisper",
-         "We adapt Whisper to transcribe spoken audio in ten low-resource languages and cut the word error rate.",
-         "speech", "encoder-decoder"),
+        ("Mamba for Streaming Speech Recognition",
+         "We replace attention with a Mamba state space model to transcribe spoken audio and cut the word error rate.",
+         "speech", "state-space"),
     ],
 )
 def test_shipped_models_answer_obvious_papers(title: str, text: str, domain: str, architecture: str):
