@@ -121,6 +121,25 @@ def test_export_is_exactly_the_schema_and_scores_like_score_py(sample_db, tmp_pa
     assert invoke("export", "--format", "csv", "--db", sample_db).output.startswith("id,task,domain")
 
 
+def test_extract_and_eval_one_split_like_score_py(tmp_path):
+    """`extract --ids @SPLIT.json:NAME` then `eval --split NAME` scores what score.py's --ids scores."""
+    data = Path(__file__).parent / "data" / "eval"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text((data / "gold.jsonl").read_text())
+    (tmp_path / "gold_split.json").write_text((data / "split.json").read_text())
+    db = str(tmp_path / "split.duckdb")
+    assert invoke("extract", str(data / "papers.jsonl"), "--no-model", "--ids", f"@{tmp_path / 'gold_split.json'}:test", "--db", db).exit_code == 0
+    with Store(db, read_only=True) as store:
+        assert {p.id for p in store.papers()} == set(json.loads((data / "split.json").read_text())["test"]) & {"e02", "e04", "e06"}
+    pred = tmp_path / "pred.jsonl"
+    invoke("export", "--db", db, "-o", str(pred))
+    reference = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(pred), str(gold),
+                                f"--ids={tmp_path / 'gold_split.json'}:test", "--json"], capture_output=True, text=True, check=True)
+    ours = json.loads(invoke("eval", str(gold), "--split", "test", "--db", db, "--format", "json").output)
+    assert ours == json.loads(reference.stdout)
+    assert "no split named 'nope'" in CliRunner().invoke(cli, ["eval", str(gold), "--split", "nope", "--db", db]).output
+
+
 def test_eval_explain_names_differences(sample_db):
     out = invoke("eval", str(SHARED / "data" / "dev_gold.jsonl"), "--db", sample_db, "--ids", "p008,p110", "--explain").output
     assert "p008" in out or "p110" in out
