@@ -97,7 +97,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--sample", is_flag=True, help="Extract the bundled sample corpus (176 papers).")
-@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing"]), help="Input format (default: from the extension).")
+@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing", "atom"]), help="Input format (default: from the extension; a .json file of one object per line is read as JSON Lines).")
+@click.option("--field", "field_map", multiple=True, metavar="NAME=KEY", help="Read NAME (title, abstract, id) from another JSON key or CSV column, e.g. --field abstract=summary (repeatable).")
+@click.option("--csv-delimiter", metavar="CHAR", help="CSV separator, e.g. ';' or tab (default: the one whose header names the columns).")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True, help="A bad input record stops the run, or is skipped and reported.")
 @click.option("--backend", type=click.Choice(["llama_cpp", "openai", "fake"]), default="llama_cpp", show_default=True, help="Model engine.")
 @click.option("--model", "model", help="GGUF path (llama_cpp; default: the bundled SmolLM2) or model name (openai).")
@@ -115,10 +117,11 @@ def cli() -> None:
 @click.option("--limit", type=int, help="Only the first N papers.")
 @db_option
 @handle_errors
-def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_error: str, backend: str, model: str | None,
+def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, field_map: tuple[str, ...], csv_delimiter: str | None,
+            on_error: str, backend: str, model: str | None,
             base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, ask: str, fallback: str, review: str, force: bool, limit: int | None, db: str) -> None:
-    """Extract papers from PATHS (JSONL, JSON array, CSV, listing-page text, or - for stdin) into the database.
+    """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
     run resumes where it stopped.
@@ -129,6 +132,9 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
         extractor extract papers.jsonl --db my.duckdb
         extractor extract listing.txt --no-model
         cat papers.jsonl | extractor extract - --input-format jsonl
+        extractor extract arxiv-metadata-oai-snapshot.json --limit 1000 --no-model
+        extractor extract openalex.jsonl --field title=display_name
+        extractor extract export.csv --csv-delimiter ';' --field abstract=Summary
         extractor extract papers.csv --backend openai --base-url http://127.0.0.1:8000/v1 --model local --concurrency 4
     """
     from extractor.backends import BackendConfig, get_backend
@@ -141,7 +147,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     skipped: list[str] = []
     t0 = time.perf_counter()
     papers = list(read_sample()) if sample else []
-    papers += list(read_papers(paths, input_format, on_error=on_error, on_skip=lambda e: skipped.append(str(e))))
+    papers += list(read_papers(paths, input_format, on_error=on_error, on_skip=lambda e: skipped.append(str(e)),
+                               fields=_field_map(field_map), csv_delimiter=_delimiter(csv_delimiter)))
     read_seconds = time.perf_counter() - t0
     for message in skipped:
         err.print(f"[yellow]skipped[/]: {message}", highlight=False)
@@ -162,6 +169,28 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, on_e
     _print_summary(summary, len(skipped), db)
     if summary.failed:
         sys.exit(2)
+
+
+def _field_map(specs: tuple[str, ...]) -> dict[str, str]:
+    from extractor.corpus import FIELDS
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        name, sep, key = (part.strip() for part in spec.partition("="))
+        if not sep or not key or name not in FIELDS:
+            raise click.BadParameter(f"{spec!r} is not NAME=KEY with NAME one of {', '.join(FIELDS)}; "
+                                     "e.g. --field abstract=summary", param_hint="--field")
+        out[name] = key
+    return out
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}.get(value.lower(), value)
+    if len(value) != 1:
+        raise click.BadParameter(f"{value!r} is not one character; e.g. ';' or tab", param_hint="--csv-delimiter")
+    return value
 
 
 def _json_object(text: str) -> dict:
