@@ -270,23 +270,29 @@ def sql(query: str, fmt: str, db: str) -> None:
 @cli.command()
 @click.option("--task", help="Only papers whose task contains this text.")
 @click.option("--architecture", help="Only this architecture family, e.g. decoder-only.")
-@click.option("--min-value", type=float, help="Only speed-ups of at least this value.")
+@click.option("--min-value", type=float, metavar="X", help="Only speed-up ratios (×) of at least X; percentages are left out (they are not factors) unless --min-percent is given too.")
+@click.option("--min-percent", type=float, metavar="P", help="Only speed-ups stated in percent of at least P% (e.g. 30 for 30% faster); ratios are left out unless --min-value is given too.")
 @format_option
 @db_option
 @handle_errors
-def speedups(task: str | None, architecture: str | None, min_value: float | None, fmt: str, db: str) -> None:
-    """The comparison table of reported speed-ups, largest first.
+def speedups(task: str | None, architecture: str | None, min_value: float | None, min_percent: float | None,
+             fmt: str, db: str) -> None:
+    """The comparison table of reported speed-ups: ratios (×) largest first, then percentages (% faster).
+
+    A percentage is not a factor: "30% faster" is 1.3×, not 30×. So the table keeps a column per unit,
+    --min-value filters the × ratios and --min-percent the percentages.
 
     \b
     Example:
         extractor speedups --architecture decoder-only --min-value 2
+        extractor speedups --min-value 2 --min-percent 50 --format csv
     """
     from extractor.report import speedup_table
 
     with _open_store(db, read_only=True) as store:
-        columns, rows = store.speedups(task=task, architecture=architecture, min_value=min_value)
+        columns, rows = store.speedups(task=task, architecture=architecture, min_value=min_value, min_percent=min_percent)
     if fmt == "table":
-        _stdout().print(speedup_table(columns, rows))
+        _stdout().print(speedup_table(columns, rows), soft_wrap=False)
     else:
         _print_rows(columns, rows, fmt)
 
@@ -302,9 +308,7 @@ def show(paper_id: str, db: str) -> None:
     Example:
         extractor show p008
     """
-    from rich.panel import Panel
-
-    from extractor.report import format_value, mark_evidence, render
+    from extractor.report import paper_view
 
     with _open_store(db, read_only=True) as store:
         paper = store.paper(paper_id)
@@ -312,22 +316,8 @@ def show(paper_id: str, db: str) -> None:
         problems = store.problems(paper_id)
     if paper is None:
         raise ExtractorError(f"No paper {paper_id!r} in {db}. List ids with: extractor sql \"select id, title from papers\"")
-    out = _stdout()
-    out.print(f"[bold]{paper.title}[/]  ({paper.id})", highlight=False)
-    extraction = found.get(paper_id)
-    if extraction is None:
-        out.print("Not extracted yet: run `extractor extract`.")
-        return
-    for name in ("task", "domain", "architecture", "code_url"):
-        out.print(f"[dim]{name}:[/] {getattr(extraction, name)}", highlight=False)
-    out.print(f"[dim]introduced:[/] {', '.join(extraction.introduced) or '-'}", highlight=False)
-    rows = [(i + 1, c.kind, format_value(c.value, c.value_max, c.unit, c.bound), c.direction, c.metric, c.baseline, c.evidence)
-            for i, c in enumerate(extraction.claims)]
-    out.print(render(["#", "kind", "value", "direction", "metric", "baseline", "evidence"], rows, "table", title="Claims"))
-    spans = [(c.evidence_start, c.evidence_end) for c in extraction.claims if c.evidence_start is not None]
-    out.print(Panel(mark_evidence(paper.abstract, spans), title="Abstract (evidence marked)"))
-    for p in problems:
-        out.print(f"[yellow]problem[/] {p.rule} {p.field}: {p.message}", highlight=False)
+    # soft_wrap=False: the abstract wraps inside its panel instead of running off as one long line
+    _stdout().print(paper_view(paper, found.get(paper_id), problems), soft_wrap=False)
 
 
 @cli.command(name="validate")
