@@ -17,7 +17,7 @@ from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
 from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates, unsure_fields
-from extractor.names import find_names
+from extractor.learned.names import predict_names
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
@@ -92,7 +92,7 @@ def draft_extraction(paper: Paper) -> Draft:
     text = norm.text
     quantities = find_quantities(text)
     labels = label_claims(text, quantities)
-    names = [n.text for n in find_names(title, text)]
+    names = predict_names(title, text)  # the rules' candidates and more, filtered by a learned model
     return Draft(
         paper=paper,
         norm=norm,

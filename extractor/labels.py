@@ -244,12 +244,16 @@ def unsure_fields(title: str, text: str) -> set[str]:
 
 _TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)
 # Titles lead with a gerund the task drops ("Understanding X") or turns into a noun ("Generating X" -> "X generation").
-_META_GERUNDS = re.compile(r"^(?:understanding|revisiting|rethinking|improving|exploring|unlocking|enhancing|boosting|towards?|on|efficient|effective|simple|scalable)\s+", re.I)
+_META_GERUNDS = re.compile(
+    r"^(?:understanding|revisiting|rethinking|improving|exploring|unlocking|enhancing|boosting|empowering|advancing|towards?|on|"
+    r"(?:efficient|effective|simple|scalable|robust)(?:\s+and\s+(?:efficient|effective|simple|scalable|robust))?)\s+", re.I)
 _NOUN_ENDINGS = {"accelerat": "acceleration", "generat": "generation", "adapt": "adaptation", "optimiz": "optimization",
                  "evaluat": "evaluation", "compress": "compression", "distill": "distillation", "align": "alignment",
                  "quantiz": "quantization", "translat": "translation", "predict": "prediction", "classif": "classification",
                  "detect": "detection", "segment": "segmentation", "summariz": "summarization", "retriev": "retrieval",
-                 "simplif": "simplification", "interpret": "interpretation", "explain": "explanation", "recogniz": "recognition"}
+                 "simplif": "simplification", "interpret": "interpretation", "explain": "explanation", "recogniz": "recognition",
+                 "mitigat": "mitigation", "estimat": "estimation", "analyz": "analysis", "analys": "analysis", "forecast": "forecasting",
+                 "edit": "editing", "model": "modeling", "reconstruct": "reconstruction", "localiz": "localization"}
 _GERUND_NOUN = re.compile(r"^(" + "|".join(_NOUN_ENDINGS) + r")\w*ing\s+(.+)$", re.I)
 
 
@@ -286,7 +290,7 @@ def task_candidates(title: str) -> list[str]:
     The best guess is the object of "for"/"in"/"on" (or of "A Study of") when it has two words or
     more ("... for Code Understanding and Generation"), else the title's main phrase without its
     coined name. A question title gives way to its answer, a sentence title to what follows its verb."""
-    head, sep, rest = title.partition(":")
+    head, sep, rest = re.sub(r"\s--?\s", ": ", title, count=1).partition(":")
     body = rest if sep and len(head.split()) <= 4 and not _META_TITLE.fullmatch(rest.strip(" .")) else title
     question, mark, answer = body.partition("?")
     if mark and answer.strip() and _QUESTION.search(question) and not _META_TITLE.fullmatch(answer.strip(" .")):

@@ -204,6 +204,10 @@ def test_paper_level_guesses():
     assert task_candidates("Small Vision Models: Survey, Measurements, and Insights")[0] == "small vision models"
     assert task_candidates("Towards smaller, faster decoder-only transformers: Architectural variants")[0] == "faster decoder-only transformers"
     assert task_candidates("Decoding for Large Language Models")[0] == "decoding"
+    # more gerunds turn into nouns; "efficient and effective" is a quality, not the task; " -- " splits like ":"
+    assert task_candidates("Mitigating Large Language Model Hallucinations with Prompt Refinement")[0] == "llm hallucinations mitigation"
+    assert task_candidates("Towards Efficient and Effective Alignment of Large Language Models")[0] == "alignment"
+    assert task_candidates("Topeax -- An Improved Clustering Topic Model")[0] == "improved clustering topic model"
     # the object of "for" stops before the means ("by ...") and before a subtitle
     assert task_candidates("Chimera: A Lossless Method for Accelerating Large Language Models Inference by Fusing all Tokens")[0] == \
         "llms inference acceleration"
