@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor.number_words import find_word_numbers
+
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 
@@ -73,14 +75,24 @@ def _enclosing(spans: list[Span], pos: int) -> Span:
 
 # --- quantities --------------------------------------------------------------------------------
 
-_UNIT = r"(?P<unit>\s?%|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+_UNIT = (
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+)
 _QUANTITY = re.compile(
-    r"(?<![\w.,\-/^])(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–]\s?\d))?"
-    r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?![\d/]|[.,]\d)"
+    # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
+    r"(?:(?<=%/)|(?<![\w.,\-/^×±])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d))?"
+    r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
-_MAGNITUDE = re.compile(r"\b(?P<n>one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
-_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
+_FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
+_FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I)
+# "512 x 512 images", "64×64": a size, not a multiple.
+_DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
+_DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
+# "ranging from 2.3 to 128.4 times" is a range, not a change.
+_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
 _METRICS = r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation"
@@ -129,8 +141,8 @@ def _number(s: str) -> float:
 
 
 def _unit(symbol: str | None) -> str:
-    symbol = (symbol or "").strip().lower()
-    if symbol in {"%", "percent"}:
+    symbol = re.sub(r"[\s-]+", " ", (symbol or "").strip().lower())
+    if symbol in {"%", "percent", "pp", "p.p.", "percentage point", "percentage points"}:
         return "%"
     if symbol in {"×", "x", "times", "fold", "-fold"}:
         return "x"
@@ -170,19 +182,31 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
 
 
+def _multiple_in_words(text: str, m: re.Match[str]) -> bool:
+    """"by a factor of 15.6", "speedup of 3.2", "a 2.2 wall-clock speedup": a bare number that is a multiple."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(_FACTOR_BEFORE.search(before) or _FACTOR_AFTER.match(text, m.end()))
+
+
 def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     """Numbers with units, ranges and bound words; sizes, years and counts are left out
     unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
+        if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
+            not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
+        ):
+            continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
+        if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
+            unit = "x"
         rule_result = _is_result_number(text, m, unit)
         if not rule_result and not keep_all:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
         clause = _enclosing(clauses, m.start())
-        if _joined_by_to(m) and re.search(r"\bfrom\s*$", before):
+        if _joined_by_to(m) and re.search(r"\bfrom\s*$", before) and not _RANGE_FROM.search(before):
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
@@ -193,14 +217,19 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         value_max = _number(m.group("b")) if m.group("b") else None
         if value_max is not None and value_max <= value:
             continue  # "3-2" or a date-like pair is no range
-        found.append(Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
+        bound = "up-to" if text.endswith("sub-", 0, m.start()) else _bound(before)
+        found.append(Quantity(value, value_max, unit, bound, m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None
         found.append(Quantity(value, vmax, "%", "exact", m.start(), m.end(), m.group(0), _enclosing(clauses, m.start())))
-    for m in _MAGNITUDE.finditer(text):
-        value = float(10 ** _WORD_NUM[m.group("n").lower()])
-        found.append(Quantity(value, None, "x", "about", m.start(), m.end(), m.group(0), _enclosing(clauses, m.start())))
+    taken = [(q.start, q.end) for q in found]
+    for value, vmax, unit, bound, start, end in find_word_numbers(text):
+        if any(a < end and start < b for a, b in taken):
+            continue
+        before = text[max(0, start - 24) : start]
+        bound = bound if bound != "exact" else _bound(before)
+        found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start)))
     found.sort(key=lambda q: q.start)
     return _share_bounds(text, found)
 
@@ -216,7 +245,7 @@ def _share_bounds(text: str, quantities: list[Quantity]) -> list[Quantity]:
             and prev.bound != "exact"
             and prev.clause == q.clause
             and q.start - prev.end < 60
-            and re.search(r"\band\b|,", text[prev.end : q.start])
+            and re.search(r"\band\b|,|^/$", text[prev.end : q.start])
             and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?|with|outperform\w*|surpass\w*)\b", text[prev.end : q.start])
         ):
             q = replace(q, bound=prev.bound)

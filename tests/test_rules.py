@@ -75,7 +75,7 @@ QUANTITIES = [
     ("surpassing prior methods by 1.2 and 3.4 on X, and by at least 3.5 on Y", [(1.2, None, "abs", "exact"), (3.4, None, "abs", "exact"),
                                                                               (3.5, None, "abs", "at-least")]),
     ("beats it by 15.8 percentage points, 0.5 dB and 0.7 mIoU, and accuracy by 2.5 percent", [
-        (15.8, None, "abs", "exact"), (0.5, None, "abs", "exact"), (0.7, None, "abs", "exact"), (2.5, None, "%", "exact")]),
+        (15.8, None, "%", "exact"), (0.5, None, "abs", "exact"), (0.7, None, "abs", "exact"), (2.5, None, "%", "exact")]),
     ("we improve it by 2 layers", []),
     # set-up numbers are not results
     ("We train 7B and 40B models on 5 languages in 2023", []),
@@ -86,6 +86,28 @@ QUANTITIES = [
     ("accuracy rose (p<0.05) with $40+$ datasets, 2D + 3D data and a 5-point scale", []),
     # the number after "compared to" is the baseline's, not a claim
     ("a decrease in speed of around 1% compared to a 43.64% slowdown for a baseline", [(1, None, "%", "about")]),
+    # LaTeX math is read through
+    (r"achieves a $2.4\times$ speedup and 3.1$\times$ less memory", [(2.4, None, "x", "exact"), (3.1, None, "x", "exact")]),
+    (r"by $\sim$5$\times$ and up to \textbf{79$\times$} faster", [(5, None, "x", "about"), (79, None, "x", "up-to")]),
+    (r"uses ${\sim}19\%$ less memory and $>$25 accuracy points", [(19, None, "%", "about"), (25, None, "abs", "at-least")]),
+    (r"achieves $6\times$~$58\times$ speedup", [(6, 58, "x", "exact")]),
+    # percentage points are percent; signs are read off; "a/b" of percents are two numbers
+    ("improves SR by 5.0 percentage points and MAML lifts F1 by 2-6 pp, +44pp on X", [(5, None, "%", "exact"), (2, 6, "%", "exact"), (44, None, "%", "exact")]),
+    (r"accuracy drops of only -2.94\%, -1.42\%", [(2.94, None, "%", "exact"), (1.42, None, "%", "exact")]),
+    ("gains of up to 2.01%/1.27% in detection", [(2.01, None, "%", "up-to"), (1.27, None, "%", "up-to")]),
+    # speed-ups without an x
+    ("reducing parameters by a factor of 15.6 and throughput by a factor of 1.2 to 6.3", [(15.6, None, "x", "exact"), (1.2, 6.3, "x", "exact")]),
+    ("achieves up to 4.14 speedup. We get a 2.2 wall-clock speedup. It has a speedup factor of 15", [(4.14, None, "x", "up-to"), (2.2, None, "x", "exact"), (15, None, "x", "exact")]),
+    ("a speedup ranging from 2.3 to 128.4 times", [(2.3, 128.4, "x", "exact")]),
+    # numbers in words
+    ("five times lower latency and a three-fold speed-up", [(5, None, "x", "exact"), (3, None, "x", "exact")]),
+    ("it cuts cost by thirty and twenty percent respectively", [(30, None, "%", "exact"), (20, None, "%", "exact")]),
+    ("an order of magnitude less memory", [(10, None, "x", "about")]),
+    ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
+    ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
+    ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    # sizes written as products are not multiples
+    ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
 
 
