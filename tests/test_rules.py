@@ -106,6 +106,15 @@ QUANTITIES = [
     ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
     ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    # absolute levels reached: named before with "of", "=", a verb of reaching, or a speed/time unit after
+    ("it runs at 13.2 fps with a latency as low as 289ms and a PDMS of 90.3", [(13.2, None, "abs", "exact"), (289, None, "abs", "up-to"), (90.3, None, "abs", "exact")]),
+    ("SSIM = 0.920 and Cohen's d = 0.504 with k=2; TDT achieves 0.855 AUROC and 0.285 mAP50", [(0.92, None, "abs", "exact"), (0.504, None, "abs", "exact"), (0.855, None, "abs", "exact"), (0.285, None, "abs", "exact")]),
+    ("it ranks 2nd place and is 3rd on Track 1", [(2, None, "abs", "exact")]),
+    ("reducing its size from 12B to 2B", [(2, None, "abs", "exact")]),
+    # statistics and the baselines' own numbers are not claims
+    ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
+    ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
+    ("it steps: 1) encode 2) decode", []),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
