@@ -146,6 +146,13 @@ LABELS = [
     ("a 30-point enhancement in FID scores", [("improvement", "decrease")]),  # an error metric improves by falling
     # a change from one level to another has a baseline: an improvement, not a score reached
     ("it improves F1 score from 0.597 to 0.631 (+5.70%)", [("improvement", "increase")] * 2),
+    # levels: a speed or time reached is a score, a rank is other, a share of a reference kept is other
+    ("it achieves real-time inference at 13.2 fps", [("score", "increase")]),
+    ("achieving a latency of under 1 second", [("score", "decrease")]),
+    ("TokenFocus-VQA ranks 2nd place", [("other", "decrease")]),
+    ("FLy preserves more than 99% of the target model's accuracy", [("other", "increase")]),
+    ("suffering merely a 6.3% drop", [("other", "decrease")]),
+    ("CAST has averagely improved 8.11% F1", [("improvement", "increase")]),
 ]
 
 
