@@ -92,6 +92,7 @@ _FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I
 _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
 _DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
 # "ranging from 2.3 to 128.4 times" is a range, not a change.
+_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
 _RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
@@ -100,7 +101,7 @@ _METRICS = (
     r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
 )
 _ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:points?|pts|pp|percentage\s+points?|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    r"\s?(?:-\s?)?(?:points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
     + _METRICS + r")\b",
     re.I,
 )
@@ -121,7 +122,7 @@ _LEVEL_BEFORE = re.compile(
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
-    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|tokens?/s|mJ\b|kWh\b|KB\b)"
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|mJ\b|kWh\b|KB\b)"
     r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
     re.I,
 )
@@ -140,11 +141,11 @@ _FROM_TO_CHANGE = re.compile(
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*cross-?\s?validation", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
-    r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$", re.I
+    r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|than|against|over|such\s+as|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|such\s+as|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
@@ -209,13 +210,15 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
         return False
     if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
         return True  # "reducing its size from 12B to 2B": a change, whatever its unit
+    if _LEVEL_AFTER.match(after):
+        return True  # "31 images/s" before "31 images"
     if _SETUP_AFTER.match(after):
         return False
     if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
     if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)):
         return True
-    if _LEVEL_AFTER.match(after) or (_SECONDS.match(after) and _SECONDS_BEFORE.search(before)):
+    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
         return True
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
@@ -240,6 +243,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         ):
             continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
+        if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
+            unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
             unit = "x"
         rule_result = _is_result_number(text, m, unit)

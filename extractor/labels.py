@@ -36,7 +36,7 @@ _RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseli
 # A leaderboard rank: "2nd place", "ranks first".
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
-_RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|tokens?/s|tokens?\s+per\s+second|samples?/s|it/s)", re.I)
+_RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
 _NAMED_BEFORE = re.compile(r"(?:^|\s)(\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)

@@ -110,6 +110,8 @@ QUANTITIES = [
     ("it runs at 13.2 fps with a latency as low as 289ms and a PDMS of 90.3", [(13.2, None, "abs", "exact"), (289, None, "abs", "up-to"), (90.3, None, "abs", "exact")]),
     ("SSIM = 0.920 and Cohen's d = 0.504 with k=2; TDT achieves 0.855 AUROC and 0.285 mAP50", [(0.92, None, "abs", "exact"), (0.504, None, "abs", "exact"), (0.855, None, "abs", "exact"), (0.285, None, "abs", "exact")]),
     ("it ranks 2nd place and is 3rd on Track 1", [(2, None, "abs", "exact")]),
+    ("76.4% mIoU at 31 images/s; 87.4 top-1 accuracy; 63.8 +/- 3.1% edge mAP; an improved TOP 1 score of 0.553",
+     [(76.4, None, "%", "exact"), (31, None, "abs", "exact"), (87.4, None, "abs", "exact"), (63.8, None, "%", "exact"), (0.553, None, "abs", "exact")]),
     ("reducing its size from 12B to 2B", [(2, None, "abs", "exact")]),
     # statistics and the baselines' own numbers are not claims
     ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
