@@ -27,11 +27,20 @@ _ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
-    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drop|degradation|decline)\b|\bdegrad\w*",
+    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drop|degradation|decline)\b|\bdegrad\w*|^\s*(?:drop|decline)\b|\bdrops\s+of\b",
     re.I,
 )
+# A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
+_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
+_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
+# A leaderboard rank: "2nd place", "ranks first".
+_RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
+# A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
+_RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
+_TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
 _NAMED_BEFORE = re.compile(r"(?:^|\s)(\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 
 
@@ -89,6 +98,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                     before = rest[0]  # "18% EM score on X, 8% on Y": the score is 18%'s ("8.5x faster ..., 3x ..." shares "faster")
             named = _NAMED_BEFORE.search(before)
             cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
+                cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
@@ -97,6 +108,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
+        cue = _level_cue(q, cue, before, after)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
         metric = _metric(after, before, cue[0])
@@ -107,6 +119,21 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
+
+
+def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
+    """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
+    is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
+    if q.unit == "abs" and _RANK.search(after[:12] if _RANK.match(after) else before[-12:]):
+        return "other", "decrease"
+    if q.unit == "abs" and q.baseline_value is None:
+        if _RATE_UNIT.match(after):
+            return "score", "increase"
+        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
+            return "score", "decrease"
+    if q.unit == "%" and _RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after):
+        return "other", "increase"
+    return cue
 
 
 _METRIC_STOP = re.compile(
