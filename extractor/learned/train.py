@@ -22,7 +22,7 @@ from extractor.schema import Paper
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
 # Each component module has `train(corpus: Corpus) -> dict[str, float]`: it fits, saves, returns dev figures.
-COMPONENTS: tuple[str, ...] = ("names",)
+COMPONENTS: tuple[str, ...] = ("names", "task")
 
 
 @dataclass(frozen=True)
