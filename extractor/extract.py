@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates, unsure_fields
+from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, unsure_fields
 from extractor.learned.claims import predict_claims
 from extractor.learned.names import predict_names
+from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
@@ -106,7 +107,7 @@ def draft_extraction(paper: Paper, learned_claims: bool = True) -> Draft:
         title=title,
         quantities=quantities,
         labels=labels,
-        tasks=task_candidates(title),
+        tasks=predict_tasks(title, text),  # the title rules' phrases, a learned pick first when it is clearly better
         domain=guess_domain(title, text),
         architecture=guess_architecture(title, text),
         introduced=names,

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The shared answer sets sit next to the checkout (`../shared/data`), or further up for a git worktree.
 SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 # Each component module has `train(corpus: Corpus) -> dict[str, float]`: it fits, saves, returns dev figures.
-COMPONENTS: tuple[str, ...] = ("claims", "names")
+COMPONENTS: tuple[str, ...] = ("claims", "names", "task")
 
 
 @dataclass(frozen=True)
