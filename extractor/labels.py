@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from extractor.candidates import Quantity
 
-_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|quicker|tokens?/s|per second", re.I)
-_TIME = re.compile(r"latency|(?<!of the )\btime\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+_TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+# "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
+_TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
 _FAST = re.compile(r"faster|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|\bless\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|\bonly\b|decreas\w*|"
@@ -34,12 +36,15 @@ _DEGRADE = re.compile(
 _RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
 _RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
 # A leaderboard rank: "2nd place", "ranks first".
+# "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
+_SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
+                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
-_NAMED_BEFORE = re.compile(r"(?:^|\s)(\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 
@@ -109,6 +114,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
         cue = _level_cue(q, cue, before, after)
+        if cue[0] == "reduction" and _TIME_CUT.match(after):
+            cue = ("speedup", "decrease")
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
         metric = _metric(after, before, cue[0])
@@ -131,7 +138,7 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "score", "increase"
         if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
             return "score", "decrease"
-    if q.unit == "%" and _RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after):
+    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"
     return cue
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from extractor.extract import Settings, extract_paper
-from extractor.learned import claims
+from extractor.learned import claims, claims_fit
 from extractor.learned.linear import LinearModel
 from extractor.learned.train import Corpus
 from extractor.normalize import normalize
@@ -66,7 +66,7 @@ def test_gold_kinds_match_value_and_unit_and_prefer_the_evidence():
     norm = normalize(raw)
     quantities, _ = claims.candidates(norm.text)
     gold = [{"value": 3.0, "unit": "x", "kind": "speedup", "evidence": "Our method is 3x faster"}]
-    kinds = claims.gold_kinds(raw, norm, quantities, gold)
+    kinds = claims_fit.gold_kinds(raw, norm, quantities, gold)
     assert [(q.text, k) for q, k in zip(quantities, kinds)] == [("3", "none"), ("3x", "speedup"), ("3x", "none")]
 
 
@@ -93,10 +93,40 @@ def test_pipeline_uses_the_model_unless_told_to_use_rules():
     assert Settings().describe()["claims"] == "learned" and Settings(learned_claims=False).describe()["claims"] == "rules"
 
 
-def test_training_on_a_slice_writes_a_loadable_model(tmp_path):
+CHOICE = {"drop": 0.8, "add": 0.7, "kind_confidence": 0.6}
+
+
+@pytest.mark.parametrize("p_none,kinds,rule_result,rule_kind,expected", [
+    (0.7, {"speedup": 0.9, "score": 0.1}, True, "speedup", "speedup"),  # the rules' number stays unless P(none) > drop
+    (0.9, {"speedup": 0.9, "score": 0.1}, True, "speedup", "none"),
+    (0.35, {"score": 0.9, "other": 0.1}, False, "score", "none"),  # a rejected number joins only if P(claim) > add
+    (0.2, {"score": 0.9, "other": 0.1}, False, "score", "score"),
+    (0.1, {"improvement": 0.55, "score": 0.45}, True, "score", "score"),  # an unsure kind model leaves the rules' kind
+    (0.1, {"improvement": 0.8, "score": 0.2}, True, "score", "improvement"),
+])
+def test_decide_joins_the_models_to_the_rules(p_none, kinds, rule_result, rule_kind, expected):
+    assert claims.decide(p_none, kinds, rule_result, rule_kind, CHOICE) == expected
+
+
+def test_rule_kinds_are_the_rules_alone_labels_for_accepted_numbers():
+    text = normalize("We train on 10,000 images. Our kernel achieves a 2.5x speedup and 40% lower memory.").text
+    quantities, labels, _ = claims.paper_features(text)
+    kinds = claims.rule_kinds(text, quantities, labels)
+    assert [(q.value, k) for q, k in zip(quantities, kinds) if q.rule_result] == [(2.5, "speedup"), (40.0, "reduction")]
+
+
+def test_shipped_thresholds_were_chosen_by_cross_validation():
+    meta = claims.load_models().filter.meta
+    assert {"drop", "add", "kind_confidence", "cv_train", "dev", "dev_gold"} <= set(meta)
+    assert meta["cv_train"]["claims_f1"] > 0.85
+
+
+def test_training_on_a_slice_writes_loadable_models(tmp_path):
     path = tmp_path / "claims.json"
-    figures = claims.train(Corpus(), path=path, c=1.0, threshold=0.5, limit=30)
-    model = LinearModel.from_json(json.loads(path.read_text(encoding="utf-8")))
-    assert "none" in model.classes and set(model.classes) <= set(claims.CLASSES)
-    assert model.meta["train_papers"] == 30 and 0.0 <= figures["dev_claims_f1"] <= 1.0
-    assert claims.judge("Our kernel achieves a 2.5x speedup.", model)  # the trained file is usable as is
+    figures = claims.train(Corpus(), path=path, limit=30)
+    filt = LinearModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    kind = LinearModel.from_json(json.loads((tmp_path / "claims_kind.json").read_text(encoding="utf-8")))
+    assert "none" in filt.classes and set(filt.classes) <= set(claims.CLASSES) and "none" not in kind.classes
+    assert filt.meta["train_papers"] == 30 and 0.0 <= figures["dev_claims_f1"] <= 1.0
+    assert {"drop", "add", "kind_confidence"} <= set(filt.meta) and filt.meta["drop"] in claims_fit.DROP_GRID
+    assert claims.judge("Our kernel achieves a 2.5x speedup.", claims.Models(filt, kind))  # the trained files are usable as is

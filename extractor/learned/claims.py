@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from extractor.candidates import Quantity, find_quantities
-from extractor.evaluate import match_claims, prf, values_close
 from extractor.labels import ClaimLabel, label_claims
-from extractor.learned.linear import DATA, Features, LinearModel, load_model
-from extractor.learned.train import Corpus, Example, fit_linear
-from extractor.normalize import Normalized, normalize
+from extractor.learned.linear import Features, LinearModel, load_model
+from extractor.learned.train import Corpus
 
 ARTEFACT = "claims"
 CLASSES = ("none", "speedup", "reduction", "improvement", "score", "other")
@@ -54,6 +51,11 @@ CUE_WORDS: dict[str, frozenset[str]] = {
     "error": _stems("error wer cer perplexity fid loss mae rmse"),
     "budget": _stems("$ budget dollar usd gpu train training"),
     "degrade": _stems("degradation drop decline loss within only"),
+    # what tells a level compared with a baseline (an improvement) from a level alone (a score)
+    "compare": _stems("outperform surpass versus vs vs. against compared comparison relative beat exceed than over baseline"),
+    "gap": _stems("gap lag lags behind within deviation difference"),
+    "rank": _stems("rank ranks ranked place first second third fourth fifth top"),
+    "overhead": _stems("overhead extra additional"),
 }
 # Unit words that make a bare number a percentage (SCHEMA: "pp" and "percentage points" are unit %).
 _POINTS_PERCENT = re.compile(r"\s?-?(?:pp|p\.p\.|percentage[- ]points?|percent(?:age)?[- ]pts?)(?![A-Za-z])", re.I)
@@ -162,6 +164,14 @@ def features(text: str, quantities: Sequence[Quantity], labels: Sequence[ClaimLa
                 if cue.intersection(words):
                     f[f"cue_{side}:{name}"] = 1.0
                     f[f"cue_{side}:{name}:{q.unit}"] = 1.0
+        near = set(before[-WINDOW:] + after[:WINDOW])
+        whole = set(before + after)
+        for name, cue in CUE_WORDS.items():
+            if cue & near:
+                f[f"rk_cue:{label.kind}:{name}"] = 1.0  # the rules' kind, read with the wording that may overrule it
+            if cue & whole:
+                f[f"cue_s:{name}"] = 1.0
+                f[f"rk_cue_s:{label.kind}:{name}"] = 1.0
         for k, w in ((1, before[-1] if before else "^"), (2, after[0] if after else "$")):
             f[f"unit_{'b' if k == 1 else 'a'}1:{q.unit}:{w}"] = 1.0
     if use("clause"):
@@ -194,6 +204,33 @@ def paper_features(text: str, groups: frozenset[str] | None = None) -> tuple[lis
 
 # --- prediction -------------------------------------------------------------------------------------
 
+KIND_ARTEFACT = "claims_kind"
+# Used only when an artefact's meta lacks them; `train` chooses them by 5-fold cross-validation on train.
+DEFAULT_CHOICE = {"drop": 0.8, "add": 0.7, "kind_confidence": 0.0}
+
+
+@dataclass(frozen=True)
+class Models:
+    """The claims filter (is the number a claim, and P(none)) and the kind model (which kind, for a claim),
+    with the thresholds that join them to the rules (in the filter's meta)."""
+
+    filter: LinearModel
+    kind: LinearModel
+
+    @property
+    def choice(self) -> dict[str, float]:
+        return {k: float(self.filter.meta.get(k, v)) for k, v in DEFAULT_CHOICE.items()}
+
+
+def load_models() -> Models:
+    return Models(load_model(ARTEFACT), load_model(KIND_ARTEFACT))
+
+
+def kind_features(f: Features, rule_kind: str, unit: str) -> Features:
+    """The kind model reads what the filter reads plus the rules-alone kind (labelled among the numbers
+    the rules accept, as `extract --no-model` labels them)."""
+    return {**f, f"akind:{rule_kind}": 1.0, f"akind_unit:{rule_kind}:{unit}": 1.0}
+
 
 def consistent_direction(kind: str, rule: ClaimLabel) -> str:
     """SCHEMA's direction for a kind: a reduction is a decrease; the rest keep the rules' reading."""
@@ -202,157 +239,55 @@ def consistent_direction(kind: str, rule: ClaimLabel) -> str:
     return rule.direction
 
 
-def decide(model: LinearModel, f: Features, threshold: float, rule_kind: str | None = None, ratio: float = 0.0) -> tuple[str, float]:
-    """The kind (or "none") and P(claim): a claim when P(none) is below `threshold`. The rules' kind
-    (`rule_kind`, given for numbers they accept) stands unless the model finds another kind more than
-    1/`ratio` times likelier: on the answers this keeps the rules' kinds where they were written for."""
-    probs = model.probabilities(f)
-    p_claim = 1.0 - probs.get("none", 0.0)
-    if p_claim < 1.0 - threshold:
-        return "none", p_claim
-    kinds = {k: p for k, p in probs.items() if k != "none"}
-    best = max(kinds, key=lambda k: kinds[k])
-    if ratio and rule_kind in kinds and kinds[rule_kind] >= ratio * kinds[best]:
-        return rule_kind, p_claim
-    return best, p_claim
+def decide(p_none: float, kind_probs: dict[str, float], rule_result: bool, rule_kind: str, choice: dict[str, float]) -> str:
+    """The kind, or "none". A number the rules accept stays unless P(none) exceeds `drop`; one they reject
+    joins only when P(claim) exceeds `add`. Its kind is the kind model's when that is at least
+    `kind_confidence` sure, else the rules'."""
+    keep = p_none <= choice["drop"] if rule_result else 1.0 - p_none > choice["add"]
+    if not keep:
+        return "none"
+    best = max(kind_probs, key=lambda k: kind_probs[k])
+    return best if kind_probs[best] >= choice["kind_confidence"] else rule_kind
 
 
-def judge(text: str, model: LinearModel | None = None) -> list[Judged]:
-    """Every candidate number of a clean abstract with the model's verdict."""
-    model = model or load_model(ARTEFACT)
-    groups = frozenset(model.meta["groups"]) if model.meta.get("groups") else None
-    threshold, ratio = float(model.meta.get("threshold", 0.5)), float(model.meta.get("rule_kind_ratio", 0.0))
-    quantities, labels, rows = paper_features(text, groups)
-    verdicts = [decide(model, f, threshold, label.kind if q.rule_result else None, ratio)
-                for q, label, f in zip(quantities, labels, rows)]
-    kept = [q for q, (kind, _) in zip(quantities, verdicts) if kind != "none"]
+def rule_kinds(text: str, quantities: Sequence[Quantity], labels: Sequence[ClaimLabel]) -> list[str]:
+    """The rules-alone kind of each candidate: labelled among the accepted numbers only (list members
+    inherit from their neighbours), the rest as labelled among all candidates."""
+    accepted = [q for q in quantities if q.rule_result]
+    alone = dict(zip(map(id, accepted), label_claims(text, accepted)))
+    return [alone[id(q)].kind if id(q) in alone else label.kind for q, label in zip(quantities, labels)]
+
+
+def judge(text: str, models: Models | None = None) -> list[Judged]:
+    """Every candidate number of a clean abstract with the models' verdict."""
+    models = models or load_models()
+    choice = models.choice
+    quantities, labels, rows = paper_features(text)
+    out_kinds, p_claims = [], []
+    for q, rk, f in zip(quantities, rule_kinds(text, quantities, labels), rows):
+        p_none = models.filter.probabilities(f).get("none", 0.0)
+        out_kinds.append(decide(p_none, models.kind.probabilities(kind_features(f, rk, q.unit)), q.rule_result, rk, choice))
+        p_claims.append(1.0 - p_none)
+    kept = [q for q, kind in zip(quantities, out_kinds) if kind != "none"]
     final = dict(zip(map(id, kept), label_claims(text, kept)))  # metric and baseline read as among the claims only
     out = []
-    for q, label, (kind, p_claim) in zip(quantities, labels, verdicts):
+    for q, label, kind, p_claim in zip(quantities, labels, out_kinds, p_claims):
         rule = final.get(id(q), label)
         out.append(Judged(q, ClaimLabel(kind, consistent_direction(kind, rule), rule.metric, rule.baseline), kind, p_claim))
     return out
 
 
-def predict_claims(text: str, model: LinearModel | None = None) -> tuple[list[Quantity], list[ClaimLabel]]:
-    """The numbers the model calls claims, with their labels (kind from the model): what the pipeline keeps."""
-    kept = [j for j in judge(text, model) if j.kind != "none"]
+def predict_claims(text: str, models: Models | None = None) -> tuple[list[Quantity], list[ClaimLabel]]:
+    """The numbers judged claims, with their labels (kind from the models): what the pipeline keeps."""
+    kept = [j for j in judge(text, models) if j.kind != "none"]
     return [j.quantity for j in kept], [j.label for j in kept]
 
 
-# --- training ----------------------------------------------------------------------------------------
-
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-# Chosen on dev and dev_gold: the 5-fold search (`train(corpus, c=None, threshold=None)`) prefers 0.7,
-# which buys dev recall (claims 0.818) with dev_gold precision (0.964); 0.5 keeps dev_gold at 0.981.
-CHOSEN_C, CHOSEN_THRESHOLD = 0.3, 0.5
-RULE_KIND_RATIO = 0.5  # chosen on dev and dev_gold (0, 0.5, 0.8): the rules' kinds hold where they were written for
-THRESHOLD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
+def train(corpus: Corpus, **options) -> dict[str, float]:
+    """Fit both models on `train`, choose the thresholds by 5-fold cross-validation (`claims_fit`)."""
+    from extractor.learned.claims_fit import train_claims
+    return train_claims(corpus, **options)
 
 
-@dataclass
-class _Paper:
-    """One answered paper, read once: its candidates' features, the gold kind of each, the gold claims."""
-
-    quantities: list[Quantity]
-    rule_kinds: list[str | None]  # the rules' kind for the numbers they accept
-    rows: list[Features]
-    kinds: list[str]
-    gold: list[dict]
-
-
-def gold_kinds(raw: str, norm: Normalized, quantities: Sequence[Quantity], gold: Sequence[dict]) -> list[str]:
-    """Each candidate's gold kind, or "none": matched as the scorer matches (value within 1 %, same unit),
-    preferring the candidate that lies inside the gold claim's evidence when a value occurs twice."""
-    kinds = ["none"] * len(quantities)
-    for g in gold:
-        free = [k for k, q in enumerate(quantities) if kinds[k] == "none" and q.unit == g["unit"] and values_close(q.value, g["value"])]
-        if not free:
-            continue
-        at = raw.find(g.get("evidence") or "\0")
-        inside = [k for k in free if at >= 0 and at <= norm.raw_span(quantities[k].start, quantities[k].end)[0] < at + len(g["evidence"])]
-        kinds[(inside or free)[0]] = g["kind"]
-    return kinds
-
-
-def read_papers(examples: Sequence[Example], groups: frozenset[str] | None = None) -> list[_Paper]:
-    out = []
-    for e in examples:
-        norm = normalize(e.paper.abstract)
-        quantities, labels, rows = paper_features(norm.text, groups)
-        rule_kinds = [label.kind if q.rule_result else None for q, label in zip(quantities, labels)]
-        out.append(_Paper(quantities, rule_kinds, rows, gold_kinds(e.paper.abstract, norm, quantities, e.gold["claims"]), e.gold["claims"]))
-    return out
-
-
-def figures(model: LinearModel, papers: Sequence[_Paper], threshold: float, ratio: float = RULE_KIND_RATIO) -> dict[str, float]:
-    """The scorer's claim figures (claims, claims_kind, speedup F1) for the model's choices."""
-    counts = {name: [0, 0, 0] for name in ("claims", "claims_kind", "speedup")}
-    for p in papers:
-        pred = [{"value": q.value, "unit": q.unit, "kind": kind}
-                for q, r, f in zip(p.quantities, p.rule_kinds, p.rows) if (kind := decide(model, f, threshold, r, ratio)[0]) != "none"]
-        for name, need_kind, only in (("claims", False, None), ("claims_kind", True, None), ("speedup", True, "speedup")):
-            pc = [c for c in pred if only is None or c["kind"] == only]
-            gc = [c for c in p.gold if only is None or c["kind"] == only]
-            tp = len(match_claims(pc, gc, need_kind))
-            counts[name] = [counts[name][0] + tp, counts[name][1] + len(pc) - tp, counts[name][2] + len(gc) - tp]
-    out = {}
-    for name, (tp, fp, fn) in counts.items():
-        p, r, f1 = prf(tp, fp, fn)
-        out.update({f"{name}_f1": round(f1, 4), **({f"{name}_p": round(p, 4), f"{name}_r": round(r, 4)} if name == "claims" else {})})
-    return out
-
-
-def _objective(fig: dict[str, float]) -> float:
-    return fig["claims_f1"] + fig["claims_kind_f1"] + fig["speedup_f1"]
-
-
-def fit(papers: Sequence[_Paper], c: float, meta: dict | None = None) -> LinearModel:
-    rows = [f for p in papers for f in p.rows]
-    labels = [k for p in papers for k in p.kinds]
-    model = fit_linear(rows, labels, c=c, meta=meta, min_weight=0.02)  # small weights change little; the file stays small
-    return replace(model, weights={k: tuple(round(w, 3) for w in row) for k, row in model.weights.items()})
-
-
-def train(corpus: Corpus, path: Path | None = None, c: float | None = CHOSEN_C, threshold: float | None = CHOSEN_THRESHOLD,
-          groups: frozenset[str] | None = None, limit: int | None = None) -> dict[str, float]:
-    """Fit on `train`; C and the threshold as chosen, or (given None) searched by 5-fold cross-validation
-    on train plus dev and dev_gold; save the artefact; return the figures on `dev` and `dev_gold`."""
-    from threadpoolctl import threadpool_limits  # comes with scikit-learn, the training extra
-    train_papers = read_papers(corpus.split("train")[:limit], groups)
-    dev = read_papers(corpus.split("dev"), groups)
-    dev_gold = read_papers(corpus.split("dev_gold"), groups)
-    with threadpool_limits(1):  # BLAS threads fighting over a shared CPU make each fit 10x slower
-        if c is None or threshold is None:
-            c, threshold = choose(train_papers, [dev, dev_gold], c, threshold)
-        meta = {"c": c, "threshold": threshold, "rule_kind_ratio": RULE_KIND_RATIO, "groups": sorted(groups) if groups else None, "train_papers": len(train_papers)}
-        model = fit(train_papers, c, meta)
-    meta.update({"dev": figures(model, dev, threshold), "dev_gold": figures(model, dev_gold, threshold)})
-    model.save(path or DATA / f"{ARTEFACT}.json")
-    load_model.cache_clear()
-    return {"c": c, "threshold": threshold, **{f"dev_{k}": v for k, v in meta["dev"].items()},
-            **{f"devgold_{k}": v for k, v in meta["dev_gold"].items()}}
-
-
-def choose(train_papers: Sequence[_Paper], held_out: Sequence[Sequence[_Paper]], c: float | None, threshold: float | None,
-           folds: int = 5) -> tuple[float, float]:
-    """The (C, threshold) with the best summed claim figures over the held-out folds of train and, for
-    the model fitted on all of train, each held-out set (dev, dev_gold)."""
-    totals: dict[tuple[float, float], float] = {}
-    cs = (c,) if c is not None else C_GRID
-    ts = (threshold,) if threshold is not None else THRESHOLD_GRID
-    splits = [([p for k, p in enumerate(train_papers) if k % folds != j], [p for k, p in enumerate(train_papers) if k % folds == j])
-              for j in range(folds)]
-    full = list(train_papers)
-    splits += [(full, list(h)) for h in held_out]
-    fitted: dict[tuple[int, float], LinearModel] = {}
-    for fit_on, held in splits:
-        for cc in cs:
-            key = (id(fit_on), cc)  # the full-train model serves every held-out set
-            model = fitted[key] = fitted.get(key) or fit(fit_on, cc)
-            for t in ts:
-                totals[(cc, t)] = totals.get((cc, t), 0.0) + _objective(figures(model, held, t))
-    return max(totals, key=lambda key: (totals[key], -abs(key[1] - 0.5)))
-
-
-__all__ = ["ARTEFACT", "CLASSES", "Judged", "candidates", "features", "gold_kinds", "judge", "predict_claims", "tokens", "train"]
+__all__ = ["ARTEFACT", "CLASSES", "KIND_ARTEFACT", "Judged", "Models", "candidates", "decide", "features", "judge",
+           "kind_features", "load_models", "predict_claims", "rule_kinds", "tokens", "train"]
