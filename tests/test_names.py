@@ -104,3 +104,20 @@ def test_string_searches_match_the_per_name_patterns(text: str):
         assert variants(text, word) == [m.span(1) for m in re.finditer(pattern, text)], word
         pattern = r"(?<![\w-])" + q + _EXPANSION_AFTER.pattern
         assert [(a, m.span(1)) for a, m in followed_by(text, word, _EXPANSION_AFTER)] == [(m.start(), m.span(1)) for m in re.finditer(pattern, text)]
+
+
+FEATURES = [
+    # a lower-case long form is a term in use; a capitalised one is more likely the paper's own
+    ("A Study", "We search with breadth-first search (BFS).", "BFS", "partner_lower", 1.0),
+    ("A Study", "We propose Sparse Texture Guidance (STG).", "STG", "partner_cap_words", 1.0),
+    ("A Study", "We propose Sparse Texture Guidance (STG) and Dual Mixing (DM).", "STG", "pairs_2", 1.0),
+    ("STG: Sparse Texture Guidance", "We propose Sparse Texture Guidance (STG).", "Sparse Texture Guidance", "partner_in_title", 1.0),
+]
+
+
+@pytest.mark.parametrize("title,abstract,name,feature,value", FEATURES)
+def test_candidate_features(title: str, abstract: str, name: str, feature: str, value: float):
+    found = learned.gather(title, abstract)
+    view = learned.PaperView(title, abstract, texts={key(c.text): c.text for c in found}, pairs=learned._pairs(found))
+    c = next(c for c in found if key(c.text) == key(name))
+    assert learned.features(c, title, abstract, {}, view=view).get(feature, 0.0) == value
