@@ -75,3 +75,49 @@ def test_training_on_a_small_slice_writes_a_loadable_artefact(tmp_path: Path):
     figures = learned.train(_Slice(tmp_path, examples), path=out)
     model = LinearModel.from_json(json.loads(out.read_text()))
     assert set(figures) >= {"low", "high", "dev_f1", "dev_gold_f1"} and model.meta["low"] == figures["low"]
+
+
+# The plain-string searches that replace a pattern compiled per name give what the pattern gave.
+TEXTS = [
+    "FooNet and foonet-2 (FooNet) with pre-FooNet, Echo-FooNet, FooNet_x, FooNet-based, FooNet-v2.1.",
+    "x x x; Mamba-Mamba and mmMamba-linear, Falcon-180B. A-B-C",
+    "LL\u00e4MmleinX, İstanbul İSTANBUL and DONUT, a Decoder-Only Network (DON).",
+]
+WORDS = ["FooNet", "foonet", "x x", "Mamba", "mmMamba", "Falcon", "A-B", "B", "İstanbul", "DONUT", "DON"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_string_searches_match_the_per_name_patterns(text: str):
+    import re
+
+    from extractor.names import _EXPANSION_AFTER, followed_by, variants, word_hits
+
+    for word in WORDS:
+        q = re.escape(word)
+        for flags, ignore in ((0, False), (re.I, True)):
+            expected = [m.start() for m in re.finditer(r"(?<![\w-])" + q + r"(?![\w-])", text, flags)]
+            assert list(word_hits(text, word, ignore_case=ignore)) == expected, word
+        expected = [m.start() for m in re.finditer(r"\b" + q + r"\b", text, re.I)] if word.isalpha() else None
+        if expected is not None:
+            assert list(word_hits(text, word, ignore_case=True, hyphen=False)) == expected, word
+        pattern = r"(?<![\w-])(" + q + r"-[A-Za-z0-9](?:[\w.]*\w)?|[A-Z]\w*-" + q + r")(?![\w-])"
+        assert variants(text, word) == [m.span(1) for m in re.finditer(pattern, text)], word
+        pattern = r"(?<![\w-])" + q + _EXPANSION_AFTER.pattern
+        assert [(a, m.span(1)) for a, m in followed_by(text, word, _EXPANSION_AFTER)] == [(m.start(), m.span(1)) for m in re.finditer(pattern, text)]
+
+
+FEATURES = [
+    # a lower-case long form is a term in use; a capitalised one is more likely the paper's own
+    ("A Study", "We search with breadth-first search (BFS).", "BFS", "partner_lower", 1.0),
+    ("A Study", "We propose Sparse Texture Guidance (STG).", "STG", "partner_cap_words", 1.0),
+    ("A Study", "We propose Sparse Texture Guidance (STG) and Dual Mixing (DM).", "STG", "pairs_2", 1.0),
+    ("STG: Sparse Texture Guidance", "We propose Sparse Texture Guidance (STG).", "Sparse Texture Guidance", "partner_in_title", 1.0),
+]
+
+
+@pytest.mark.parametrize("title,abstract,name,feature,value", FEATURES)
+def test_candidate_features(title: str, abstract: str, name: str, feature: str, value: float):
+    found = learned.gather(title, abstract)
+    view = learned.PaperView(title, abstract, texts={key(c.text): c.text for c in found}, pairs=learned._pairs(found))
+    c = next(c for c in found if key(c.text) == key(name))
+    assert learned.features(c, title, abstract, {}, view=view).get(feature, 0.0) == value
