@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, label_claims, open_fields, task_candidates
+from extractor.labels import ClaimLabel, label_claims, open_fields
+from extractor.learned.claims import predict_claims
 from extractor.learned.fields import low_confidence, predict_fields
-from extractor.names import find_names
+from extractor.learned.names import predict_names
+from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
@@ -41,6 +43,9 @@ class Settings:
     # Not domain by default: there the bundled model's answers were noise (README).
     review: tuple[str, ...] = ("architecture",)
     context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
+    # Which numbers are claims and of what kind: the trained model (`learned/claims.py`) over every
+    # candidate, or, if False, the hand rules alone as before (every number they accept, their labels).
+    learned_claims: bool = True
 
     def fields_for(self, draft: Draft) -> list[str]:
         """The fields the model decides for this paper, in MODEL_FIELDS order."""
@@ -56,7 +61,7 @@ class Settings:
         on = self.needs_model
         fields = {"ask": self.ask, "fallback": self.fallback, "review": self.review}
         return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "low-confidence",
-                "context_chars": self.context_chars}
+                "context_chars": self.context_chars, "claims": "learned" if self.learned_claims else "rules"}
 
 
 @dataclass
@@ -87,15 +92,18 @@ class Result:
     tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0})
 
 
-def draft_extraction(paper: Paper) -> Draft:
-    """Without the model: every candidate found and labelled by rules, every field guessed (domain and
-    architecture by the learned classifiers, with their confidence)."""
+def draft_extraction(paper: Paper, learned_claims: bool = True) -> Draft:
+    """Rules and the learned parts alone: the claims found and labelled, every field guessed
+    (domain and architecture by the learned classifiers, with their confidence)."""
     norm = normalize(paper.abstract)
     title = normalize(paper.title).text
     text = norm.text
-    quantities = find_quantities(text)
-    labels = label_claims(text, quantities)
-    names = [n.text for n in find_names(title, text)]
+    if learned_claims:
+        quantities, labels = predict_claims(text)
+    else:
+        quantities = find_quantities(text)
+        labels = label_claims(text, quantities)
+    names = predict_names(title, text)  # the rules' candidates and more, filtered by a learned model
     learned = predict_fields(title, text)  # domain and architecture: a linear model over words, cues and known names
     return Draft(
         paper=paper,
@@ -103,7 +111,7 @@ def draft_extraction(paper: Paper) -> Draft:
         title=title,
         quantities=quantities,
         labels=labels,
-        tasks=task_candidates(title),
+        tasks=predict_tasks(title, text),  # the title rules' phrases, a learned pick first when it is clearly better
         domain=learned["domain"][0],
         architecture=learned["architecture"][0],
         introduced=names,
@@ -206,7 +214,7 @@ def _call(backend: Backend, question, tokens: dict[str, int]) -> dict:
 def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> Result:
     """One paper through the whole pipeline, with seconds per stage and tokens spent."""
     t0 = time.perf_counter()
-    draft = draft_extraction(paper)
+    draft = draft_extraction(paper, settings.learned_claims)
     t1 = time.perf_counter()
     tokens = {"prompt": 0, "completion": 0}
     answers = ask_model(draft, backend, settings, tokens) if settings.needs_model and backend is not None else {}

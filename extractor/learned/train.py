@@ -20,12 +20,10 @@ from extractor.learned.linear import DATA, Features, LinearModel
 from extractor.schema import Paper
 
 ROOT = Path(__file__).resolve().parents[2]
-# The shared answer sets sit beside the checkout (/work/main -> /work/shared) or further up (a worktree).
+# The shared answer sets sit next to the checkout (`../shared/data`), or further up for a git worktree.
 SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 # Each component module has `train(corpus: Corpus) -> dict[str, float]`: it fits, saves, returns dev figures.
-COMPONENTS: tuple[str, ...] = (
-    "fields",  # domain.json, architecture.json
-)
+COMPONENTS: tuple[str, ...] = ("claims", "names", "task", "fields")
 
 
 @dataclass(frozen=True)
