@@ -338,12 +338,13 @@ def show(paper_id: str, db: str) -> None:
 def validate_command(rules: tuple[str, ...], excluded: tuple[str, ...], fmt: str, db: str) -> None:
     """List the validation problems found in stored extractions.
 
-    The rules' own checks (a speed-up not above 1, evidence without its number, ...) and, when the
-    model reviewed, `model-disagrees`: a field whose cues conflict, where the model answered
-    otherwise than the rules.
+    The rules' own checks (a speed-up not above 1, evidence without its number, ...); the review
+    queue `low-confidence`: a learned domain or architecture less sure than its threshold; and,
+    when the model reviewed those, `model-disagrees`: where it answered otherwise.
 
     \b
-    Example:
+    Examples:
+        extractor validate --rule low-confidence --rule model-disagrees
         extractor validate --exclude-rule model-disagrees --format csv > problems.csv
     """
     with _open_store(db, read_only=True) as store:

@@ -19,6 +19,7 @@ from extractor.errors import BackendError
 from extractor.labels import ClaimLabel, label_claims, open_fields
 from extractor.learned.claims import predict_claims
 from extractor.learned.fields import low_confidence, predict_fields
+from extractor.learned.linear import artefacts_digest
 from extractor.learned.names import predict_names
 from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
@@ -220,9 +221,18 @@ def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> 
     answers = ask_model(draft, backend, settings, tokens) if settings.needs_model and backend is not None else {}
     t2 = time.perf_counter()
     extraction = finish(draft, answers)
-    problems = review_problems(paper.id, extraction, answers.get("review", {}))
+    problems = confidence_problems(paper.id, draft) + review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
     return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+
+
+def confidence_problems(paper_id: str, draft: Draft) -> list[Problem]:
+    """The learned answers less sure than their field's review threshold: the review queue
+    (`extractor validate --rule low-confidence`), where about half of them are wrong on dev."""
+    return [
+        Problem(paper_id, "low-confidence", name, f"{getattr(draft, name)!r} has probability {draft.confidence[name]:.2f}; check it")
+        for name in sorted(draft.unsure)
+    ]
 
 
 def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str]) -> list[Problem]:
@@ -236,7 +246,7 @@ def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str
 
 def config_key(backend_description: dict, settings: Settings) -> str:
     """A short stable hash of everything that changes answers: a rerun with the same key resumes."""
-    blob = json.dumps({"backend": backend_description, "settings": settings.describe()}, sort_keys=True)
+    blob = json.dumps({"backend": backend_description, "settings": settings.describe(), "learned": artefacts_digest()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
