@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 DB := outputs/extractor.duckdb
 
-.PHONY: setup models demo test bench clean
+.PHONY: setup models demo test train bench clean
 
 setup: $(VENV)/.installed models
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,server]'
+	$(BIN)/pip install --quiet -e '.[dev,server,train]'
 	touch $@
 
 models: $(MODEL)
@@ -30,6 +30,11 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+# Refit every learned component from the expert answers in ../shared/data (fixed seeds) and
+# print the dev figures; the JSON files it writes under extractor/data/ are committed.
+train: setup
+	$(BIN)/python -m extractor.learned.train
 
 bench: setup models/gemma-3-270m-q4_k_m.gguf
 	$(BIN)/python -m extractor.bench

@@ -1,13 +1,14 @@
 """`make bench`: papers/minute end to end, seconds per stage, tokens per paper, and accuracy on the dev answers.
 
-usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--server N] [--gold PATH] [--out DIR]
+usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--split dev] [--server N] [--gold PATH] [--out DIR]
 
 With --server N, it also starts `python -m llama_cpp.server` on 127.0.0.1 with the bundled model
 and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4,
 the model deciding task, domain and architecture so that every paper costs one request.
 
-Each configuration extracts the bundled corpus (and the first N arXiv papers) into a fresh
-DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
+Each configuration extracts the bundled corpus (scored against dev_gold), the arxiv_gold papers
+of one split (scored against their answers: accuracy next to speed) and the first N arXiv papers
+into a fresh DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
 counts back from the runs table. Results print as a table and go to outputs/bench/*.json.
 """
 
@@ -66,7 +67,7 @@ def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settin
             if gold:
                 predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
                 raw = {p.id: {"abstract": p.abstract} for p in papers}
-                result["dev"] = {k: round(v, 3) for k, v in score(predictions, gold, None, raw).items() if isinstance(v, float)}
+                result["accuracy"] = {k: round(v, 3) for k, v in score(predictions, gold, None, raw).items() if isinstance(v, float)}
                 result["dev_review"] = review_figures(store, predictions, gold)
     return result
 
@@ -110,24 +111,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", default="rules,smollm2,gemma3")
     parser.add_argument("--arxiv", type=int, default=500, help="first N papers of arxiv_sample.jsonl (0: none)")
     parser.add_argument("--gold", default=str(SHARED / "data" / "dev_gold.jsonl"))
+    parser.add_argument("--split", default="dev", help="the arxiv_gold split scored next to speed ('' for none; never tune on test)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--server", type=int, default=40, help="papers through a local llama_cpp.server at concurrency 1, 2, 4 (0: skip)")
     parser.add_argument("--out", default=str(REPO / "outputs" / "bench"))
     args = parser.parse_args(argv)
 
-    gold = load_records(args.gold) if Path(args.gold).exists() else None
     t0 = time.perf_counter()
     corpora = {"bundled": (list(read_sample()), time.perf_counter() - t0)}
-    arxiv = SHARED / "data" / "arxiv_sample.jsonl"
-    if args.arxiv and arxiv.exists():
+    answers = {"bundled": load_records(args.gold) if Path(args.gold).exists() else None}
+    arxiv, arxiv_gold = SHARED / "data" / "arxiv_sample.jsonl", SHARED / "data" / "arxiv_gold.jsonl"
+    if arxiv.exists() and (args.arxiv or args.split):
         t0 = time.perf_counter()
         papers = list(read_papers([arxiv]))
-        corpora[f"arxiv[:{args.arxiv}]"] = (papers[: args.arxiv], (time.perf_counter() - t0) * args.arxiv / len(papers))
+        seconds_per_paper = (time.perf_counter() - t0) / len(papers)
+        if args.split and arxiv_gold.exists():
+            ids = set(json.loads((SHARED / "data" / "arxiv_gold_split.json").read_text())[args.split])
+            chosen = [p for p in papers if p.id in ids]
+            corpora[f"arxiv {args.split}"] = (chosen, seconds_per_paper * len(chosen))
+            answers[f"arxiv {args.split}"] = {i: r for i, r in load_records(arxiv_gold).items() if i in ids}
+        if args.arxiv:
+            corpora[f"arxiv[:{args.arxiv}]"] = (papers[: args.arxiv], seconds_per_paper * args.arxiv)
     results = []
     for config_name in args.configs.split(","):
         backend, settings = _backend(config_name, args.threads)
         for corpus_name, (papers, read_seconds) in corpora.items():
-            result = bench_corpus(corpus_name, papers, backend, settings, gold if corpus_name == "bundled" else None, read_seconds)
+            result = bench_corpus(corpus_name, papers, backend, settings, answers.get(corpus_name), read_seconds)
             result["config"] = config_name
             results.append(result)
             _print([result])
@@ -143,20 +152,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# Accuracy next to speed: the scorer's figure behind each short column name.
+ACCURACY_COLUMNS = {"overall": "overall", "claims": "claims_f1", "kind": "claims_kind_f1", "speedup": "speedup_f1",
+                    "names": "introduced_f1", "arch": "architecture_acc", "domain": "domain_acc", "task": "task_acc@0.5"}
+
+
 def _print(results: list[dict], title: str | None = None) -> None:
     from rich.console import Console
 
     from extractor.report import render
 
     columns = ["config", "corpus", "papers", "papers/min", "asked", "read s", "rules s", "model s", "store s",
-               "prompt tok", "gen tok", "with problems", "dev overall", "review flags (on errors)"]
+               "prompt tok", "gen tok", "with problems", *ACCURACY_COLUMNS, "review flags (on errors)"]
     rows = [
         (r["config"], r["corpus"], r["papers"], r["papers_per_minute"], r["papers_asked"], *r["seconds_per_paper"].values(),
-         *r["tokens_per_paper"].values(), r["papers_with_problems"], (r.get("dev") or {}).get("overall"),
+         *r["tokens_per_paper"].values(), r["papers_with_problems"], *((r.get("accuracy") or {}).get(k) for k in ACCURACY_COLUMNS.values()),
          " ".join(f"{k[:4]} {v['flags']} ({v['flags_on_errors']}/{v['rule_errors']})" for k, v in r.get("dev_review", {}).items()))
         for r in results
     ]
-    Console(stderr=True, width=170).print(render(columns, rows, "table", title=title))
+    Console(stderr=True, width=200).print(render(columns, rows, "table", title=title))
 
 
 if __name__ == "__main__":

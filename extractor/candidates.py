@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor.number_words import find_word_numbers
+
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 
@@ -73,19 +75,33 @@ def _enclosing(spans: list[Span], pos: int) -> Span:
 
 # --- quantities --------------------------------------------------------------------------------
 
-_UNIT = r"(?P<unit>\s?%|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+_UNIT = (
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+)
 _QUANTITY = re.compile(
-    r"(?<![\w.,\-/^])(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–]\s?\d))?"
-    r"(?:(?P<sep>\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?![\d/]|[.,]\d)"
+    # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
+    r"(?:(?<=%/)|(?<![\w.,\-/^×±])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
+    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
-_MAGNITUDE = re.compile(r"\b(?P<n>one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
-_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
+_FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
+_FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I)
+# "512 x 512 images", "64×64": a size, not a multiple.
+_DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
+_DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
+# "ranging from 2.3 to 128.4 times" is a range, not a change.
+_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
+_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
-_METRICS = r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation"
+_METRICS = (
+    r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation|"
+    r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
+)
 _ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:points?|pts|pp|percentage\s+points?|dB|m?IoU|m?AP|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    r"\s?(?:-\s?)?(?:points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
     + _METRICS + r")\b",
     re.I,
 )
@@ -96,6 +112,25 @@ _GAIN_BY = re.compile(
     re.I,
 )
 _ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
+# A level reached, named before it: "a PDMS of 90.3", "a median error of 7.2", "AUC = 0.78", "AUP: 0.91", "achieves 0.455".
+_LEVEL_BEFORE = re.compile(
+    r"(?:\b[A-Z][A-Za-z0-9@\-]{1,9}|\b(?:error|errors|rates?|loss|precision|recall|latency|throughput|emissions?|correlation|"
+    r"kWh|size|speed|overhead|consumption))\s+of\s*(?:only\s+|just\s+|merely\s+)?(?:about\s+|approximately\s+|around\s+|~|≈)?$"
+    r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
+    r"|\b(?:achiev|reach|attain|obtain|yield)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
+)
+_POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
+# Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
+_LEVEL_AFTER = re.compile(
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|mJ\b|kWh\b|KB\b)"
+    r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
+    re.I,
+)
+_SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
+_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
+# "2nd place", "ranks 3rd": a leaderboard rank.
+_RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
+_RANK_BEFORE = re.compile(r"\brank(?:s|ed|ing)?\s+(?:#\s*)?$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(
     r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
@@ -105,10 +140,14 @@ _FROM_TO_CHANGE = re.compile(
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*cross-?\s?validation", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
-_NOT_A_RESULT_BEFORE = re.compile(r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$", re.I)
-_NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)", re.I)
+_NOT_A_RESULT_BEFORE = re.compile(
+    r"\bp\s*[<>=≤≥]\s*$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
+)
+_NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
+# "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|such\s+as|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to)\s*(?:(?:a|an|the)\s+)?$", re.I)
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
 # A number right after these is a size or a count of the set-up, not a result.
 _SETUP_AFTER = re.compile(
@@ -118,7 +157,7 @@ _SETUP_AFTER = re.compile(
 )
 
 _BOUNDS = (
-    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
+    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+low\s+as|as\s+little\s+as|as\s+few\s+as|below|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
     ("at-least", re.compile(r"(?:over|more\s+than|at\s+least|exceeding|above|greater\s+than|>|≥)\s*\$?$", re.I)),
     ("about", re.compile(r"(?:about|around|approximately|roughly|nearly|almost|~|≈)\s*\$?$", re.I)),
 )
@@ -129,8 +168,8 @@ def _number(s: str) -> float:
 
 
 def _unit(symbol: str | None) -> str:
-    symbol = (symbol or "").strip().lower()
-    if symbol in {"%", "percent"}:
+    symbol = re.sub(r"[\s-]+", " ", (symbol or "").lower()).strip()
+    if symbol in {"%", "percent", "pp", "p.p.", "percentage point", "percentage points"}:
         return "%"
     if symbol in {"×", "x", "times", "fold", "-fold"}:
         return "x"
@@ -146,28 +185,51 @@ def _bound(before: str) -> str:
 
 def _joined_by_to(m: re.Match[str]) -> bool:
     """"28.9 to 5.6": a pair that is a change (after "from") or a range, not "28.9-35.1"."""
-    return (m.group("sep") or "").strip() == "to"
+    return (m.group("sep") or "").strip() in {"to", "->", "→"}
+
+
+def _is_change(m: re.Match[str], before: str) -> bool:
+    """"from 28.9 to 5.6", "30 -> 74": one claim, value B, baseline A ("ranging from A to B" is a range)."""
+    sep = (m.group("sep") or "").strip()
+    return sep in {"->", "→"} or (sep == "to" and bool(re.search(r"\bfrom\s*$", before)) and not _RANGE_FROM.search(before))
 
 
 def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results."""
     after = text[m.end() : m.end() + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    if _VERSUS_BEFORE.search(before):
-        return False  # "2.9 vs. 2.2": the second number is the baseline
+    if _VERSUS_BEFORE.search(before) or (
+        _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+    ):
+        return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
     if unit != "abs":
         return not _SIZE_AFTER.match(after)
     if re.match(r"\d{4}$", m.group("a")) and 1900 < _number(m.group("a")) < 2100:
         return False
+    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+        return True  # "reducing its size from 12B to 2B": a change, whatever its unit
+    if _LEVEL_AFTER.match(after):
+        return True  # "31 images/s" before "31 images"
     if _SETUP_AFTER.match(after):
         return False
-    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
-        return True
     if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
+    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)):
+        return True
+    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
+        return True
+    decimal = "." in m.group("a")
+    if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
+        return True
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
+
+
+def _multiple_in_words(text: str, m: re.Match[str]) -> bool:
+    """"by a factor of 15.6", "speedup of 3.2", "a 2.2 wall-clock speedup": a bare number that is a multiple."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(_FACTOR_BEFORE.search(before) or _FACTOR_AFTER.match(text, m.end()))
 
 
 def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
@@ -176,13 +238,21 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     clauses = split_spans(text)
     found: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
+        if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
+            not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
+        ):
+            continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
+        if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
+            unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
+        if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
+            unit = "x"
         rule_result = _is_result_number(text, m, unit)
         if not rule_result and not keep_all:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
         clause = _enclosing(clauses, m.start())
-        if _joined_by_to(m) and re.search(r"\bfrom\s*$", before):
+        if _is_change(m, before):
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
@@ -193,14 +263,19 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         value_max = _number(m.group("b")) if m.group("b") else None
         if value_max is not None and value_max <= value:
             continue  # "3-2" or a date-like pair is no range
-        found.append(Quantity(value, value_max, unit, _bound(before), m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
+        bound = "up-to" if text.endswith("sub-", 0, m.start()) else _bound(before)
+        found.append(Quantity(value, value_max, unit, bound, m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None
         found.append(Quantity(value, vmax, "%", "exact", m.start(), m.end(), m.group(0), _enclosing(clauses, m.start())))
-    for m in _MAGNITUDE.finditer(text):
-        value = float(10 ** _WORD_NUM[m.group("n").lower()])
-        found.append(Quantity(value, None, "x", "about", m.start(), m.end(), m.group(0), _enclosing(clauses, m.start())))
+    taken = [(q.start, q.end) for q in found]
+    for value, vmax, unit, bound, start, end in find_word_numbers(text):
+        if any(a < end and start < b for a, b in taken):
+            continue
+        before = text[max(0, start - 24) : start]
+        bound = bound if bound != "exact" else _bound(before)
+        found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start)))
     found.sort(key=lambda q: q.start)
     return _share_bounds(text, found)
 
@@ -216,8 +291,8 @@ def _share_bounds(text: str, quantities: list[Quantity]) -> list[Quantity]:
             and prev.bound != "exact"
             and prev.clause == q.clause
             and q.start - prev.end < 60
-            and re.search(r"\band\b|,", text[prev.end : q.start])
-            and not re.search(r"\b(?:while|whereas|but|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?|with|outperform\w*|surpass\w*)\b", text[prev.end : q.start])
+            and re.search(r"\band\b|,|^/$", text[prev.end : q.start])
+            and not re.search(r"\b(?:while|whereas|but|of|uses?|is|are|has|have|achieves?|reduces?|requires?|needs?|runs?|with|outperform\w*|surpass\w*)\b", text[prev.end : q.start])
         ):
             q = replace(q, bound=prev.bound)
         out.append(q)

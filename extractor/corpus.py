@@ -1,192 +1,44 @@
-"""Read papers (title + abstract) from JSONL, JSON, CSV or scraped listing pages -> Iterator[Paper]."""
+"""Read papers (title + abstract) from JSONL, JSON, CSV, Atom XML or scraped listing pages -> Iterator[Paper].
+
+The parsers are in formats.py; this module reads files and stdin, picks the format and settles ids."""
 
 from __future__ import annotations
 
-import csv
+import codecs
 import hashlib
-import io
-import json
-import re
+import shlex
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Union
 
 from extractor.errors import InputError
+from extractor.formats import FIELDS, FORMATS, PARSERS, Layout, Record, json_or_jsonl, sniff_format
 from extractor.schema import Paper
 
-FORMATS = ("jsonl", "json", "csv", "listing")
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".txt": "listing"}
-_ACCEPTED = "UTF-8 text: JSONL (.jsonl), a JSON array (.json), CSV with a header (.csv) or a listing page (.txt)"
-_JSONL_FIX = 'Each line must be one JSON object with "title" and "abstract".'
-_JSON_FIX = 'The file must be a JSON array of objects with "title" and "abstract".'
-_CSV_FIX = 'Each row needs non-empty "title" and "abstract" values.'
-_LISTING_FIX = "Each entry must be a title line followed by its abstract paragraph."
+__all__ = ["FIELDS", "FORMATS", "paper_id", "read_papers", "read_sample"]
 
-# A listing page's title is one short line; a longer line where a title is expected is an abstract.
-_TITLE_MAX = 300
-# Navigation text the scraper kept from the page (whole lines), matched after stripping.
-_CHROME = re.compile(
-    r"new|Subscribe|Daily Papers|by ?AK and the research community|Get trending papers in your email inbox.*"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
-)
-
-
-@dataclass(frozen=True)
-class _Record:
-    """One parsed record before ids are settled; `where` is "file:line" for messages."""
-
-    where: str
-    id: str | None
-    title: str
-    abstract: str
-
-
-_Item = Union[_Record, InputError]  # parsers yield record-level errors instead of raising them
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "csv", ".txt": "listing",
+               ".xml": "atom", ".atom": "atom"}
+_SPREADSHEETS = {".xlsx", ".xls", ".ods", ".numbers"}
+_ACCEPTED = ("UTF-8 text: JSONL (.jsonl), a JSON array (.json), CSV with a header (.csv), "
+             "an Atom feed (.xml) or a listing page (.txt)")
+_SKIP = " To leave out bad records and read the rest, pass --on-error skip."
 
 
 @dataclass(frozen=True)
 class _Source:
     name: str
-    fmt: str | None  # None: sniff from the text (stdin without a format)
+    fmt: str | None  # None: from the content (stdin, or told by --input-format)
     load: Callable[[], str]
+    declared: bool = False  # the user named the format: no sniffing
 
 
 def paper_id(title: str, abstract: str) -> str:
     """A stable id from content, so re-reading the same paper (even re-wrapped) gives the same id."""
     text = " ".join(title.split()) + "\n" + " ".join(abstract.split())
     return "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-# ---------------------------------------------------------------- pure parsers: text -> items
-
-
-def _kind(value: object) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number")
-
-
-def _to_record(obj: object, where: str, fix: str) -> _Item:
-    """Check one JSON object / CSV row; title is stripped, the abstract kept verbatim."""
-    if not isinstance(obj, dict):
-        return InputError(f"{where}: expected a JSON object, got {_kind(obj)}. {fix}")
-    missing = [key for key in ("title", "abstract") if key not in obj]
-    if missing:
-        has = ", ".join(map(str, obj)) or "none"
-        return InputError(f'{where}: record has no "{missing[0]}" (its keys: {has}). {fix}')
-    for key in ("title", "abstract"):
-        if not isinstance(obj[key], str):
-            return InputError(f'{where}: "{key}" must be a string, got {_kind(obj[key])}. {fix}')
-        if not obj[key].strip():
-            return InputError(f'{where}: "{key}" is empty. {fix}')
-    raw_id = obj.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
-        return InputError(f'{where}: "id" must be a string or an integer, got {_kind(raw_id)}. {fix}')
-    pid = None if raw_id is None or not str(raw_id).strip() else str(raw_id).strip()
-    return _Record(where, pid, obj["title"].strip(), obj["abstract"])
-
-
-def _parse_jsonl(text: str, name: str) -> Iterator[_Item]:
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield InputError(f"{name}:{n}: not valid JSON ({e.msg}: column {e.colno}). {_JSONL_FIX}")
-            continue
-        yield _to_record(obj, f"{name}:{n}", _JSONL_FIX)
-
-
-def _parse_json(text: str, name: str) -> Iterator[_Item]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        hint = " If it holds one object per line, use the jsonl format (.jsonl)." if e.msg == "Extra data" else ""
-        raise InputError(f"{name}:{e.lineno}: not valid JSON ({e.msg}: column {e.colno}). {_JSON_FIX}{hint}") from None
-    if not isinstance(data, list):
-        raise InputError(f"{name}: expected a JSON array of paper objects, got {_kind(data)}. {_JSON_FIX}")
-    for i, obj in enumerate(data, 1):
-        yield _to_record(obj, f"{name}: item {i}", _JSON_FIX)
-
-
-def _parse_csv(text: str, name: str) -> Iterator[_Item]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next((row for row in reader if any(cell.strip() for cell in row)), [])
-        columns = {cell.strip().lower(): i for i, cell in reversed(list(enumerate(header)))}  # first one wins
-        missing = [c for c in ("abstract", "title") if c not in columns]
-        if missing:
-            raise InputError(
-                f'{name}:{reader.line_num}: no "{missing[0]}" column; the header has: {", ".join(header) or "no columns"}. '
-                'The first row must be a header naming "title" and "abstract" columns (and optionally "id").'
-            )
-        start = reader.line_num + 1
-        for row in reader:
-            where, start = f"{name}:{start}", reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                yield InputError(
-                    f"{where}: row has {len(row)} fields but the header has {len(header)}. "
-                    'Quote values that contain commas or line breaks ("a, b").'
-                )
-                continue
-            yield _to_record({key: row[i] for key, i in columns.items()}, where, _CSV_FIX)
-    except csv.Error as e:
-        raise InputError(f"{name}:{reader.line_num}: not valid CSV ({e}). {_CSV_FIX}") from None
-
-
-def _listing_lines(text: str) -> list[tuple[int, str]]:
-    """Numbered content lines: blank lines and navigation chrome dropped, lines otherwise untouched."""
-    out: list[tuple[int, str]] = []
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.removesuffix("\r")
-        if not line.strip() or _CHROME.fullmatch(line.strip()):
-            continue
-        if not out:  # the scrape glues button text to the first title: "SubscribeAre Decoder-Only ..."
-            while (glued := _CHROME.match(line)) and line[glued.end() :][:1].isupper():
-                line = line[glued.end() :]
-        out.append((n, line))
-    return out
-
-
-def _parse_listing(text: str, name: str) -> Iterator[_Item]:
-    """Pair content lines as (title, abstract); a long line where a title belongs is an orphan abstract."""
-    lines = _listing_lines(text)
-    if not lines:
-        raise InputError(f"{name}: found no papers in this listing page. {_LISTING_FIX}")
-
-    def is_long(i: int) -> bool:
-        return i < len(lines) and len(lines[i][1].strip()) > _TITLE_MAX
-
-    i = 0
-    while i < len(lines):
-        n, title = lines[i]
-        if is_long(i):
-            size = len(title.strip())
-            yield InputError(f"{name}:{n}: found an abstract ({size} characters) with no title line before it. "
-                             f"{_LISTING_FIX} Add the title or remove the paragraph.")
-            i += 1
-        elif i + 1 == len(lines) or (not is_long(i + 1) and is_long(i + 2)):
-            # the next short line is followed by an abstract, so it is the next title, not this one's abstract
-            yield InputError(f'{name}:{n}: title "{title.strip()}" has no abstract after it. {_LISTING_FIX}')
-            i += 1
-        else:
-            yield _Record(f"{name}:{n}", None, title.strip(), lines[i + 1][1])
-            i += 2
-
-
-_PARSERS: dict[str, Callable[[str, str], Iterator[_Item]]] = {
-    "jsonl": _parse_jsonl, "json": _parse_json, "csv": _parse_csv, "listing": _parse_listing,
-}
-
-
-def _sniff(text: str) -> str:
-    first = text.lstrip()[:1]
-    return "json" if first == "[" else "jsonl" if first == "{" else "listing"
 
 
 class _Merger:
@@ -196,7 +48,7 @@ class _Merger:
         self._ids: dict[str, tuple[str, str, str]] = {}  # id -> (where, content hash, title)
         self._contents: set[str] = set()
 
-    def add(self, rec: _Record) -> Paper | None:
+    def add(self, rec: Record) -> Paper | None:
         content = paper_id(rec.title, rec.abstract)
         pid = rec.id or content
         if pid in self._ids:
@@ -221,13 +73,31 @@ def _binary(name: str, why: str) -> InputError:
     return InputError(f"{name}: looks binary ({why}). extractor reads {_ACCEPTED}.")
 
 
+def _converted(name: str) -> str:
+    if name == "<stdin>":
+        return "FILE | extractor extract -"
+    path = Path(name)
+    return f"{shlex.quote(name)} > {shlex.quote(str(path.with_name(path.stem + '.utf8' + path.suffix)))}"
+
+
 def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text; other encodings are refused with the line of the first bad byte and the command that converts."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(f"{name}: is UTF-16 text (spreadsheets save \"Unicode text\" so); extractor reads UTF-8. "
+                         f"Convert it first: iconv -f utf-16 -t utf-8 {_converted(name)}")
     if b"\0" in data:
         raise _binary(name, "it contains NUL bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _binary(name, f"not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from None
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - data.rfind(b"\n", 0, e.start)
+        byte = data[e.start]
+        # bytes 0x80-0x9f are printable only in Windows-1252 (curly quotes, dashes): Excel's "CSV" on Windows
+        encoding = "cp1252" if 0x80 <= byte <= 0x9f else "latin1"
+        raise InputError(f"{name}:{line}: not UTF-8 text (byte 0x{byte:02x} at column {column}); the file is probably "
+                         f"{'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}, as spreadsheets often save it. "
+                         f"Convert it to UTF-8 first: iconv -f {encoding} -t utf-8 {_converted(name)}") from None
 
 
 def _read_file(path: Path) -> str:
@@ -238,10 +108,10 @@ def _read_file(path: Path) -> str:
 
 
 def _read_stdin() -> str:
-    try:
-        text = sys.stdin.read()
-    except UnicodeDecodeError:
-        raise _binary("<stdin>", "not UTF-8") from None
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return _decode(buffer.read(), "<stdin>")
+    text = sys.stdin.read()
     if "\0" in text:
         raise _binary("<stdin>", "it contains NUL bytes")
     return text
@@ -249,34 +119,49 @@ def _read_stdin() -> str:
 
 def _source(path: str | Path, input_format: str | None) -> _Source:
     if str(path) == "-":
-        return _Source("<stdin>", input_format, _read_stdin)
+        return _Source("<stdin>", input_format, _read_stdin, declared=input_format is not None)
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file. Check the path (use - to read from stdin).")
     if p.is_dir():
         raise InputError(f"{p}: is a directory. Pass the paper files inside it.")
     fmt = input_format or _EXTENSIONS.get(p.suffix.lower())
+    if fmt is None and p.suffix.lower() in _SPREADSHEETS:
+        raise InputError(f'{p}: is a spreadsheet ("{p.suffix}"), which extractor cannot read. Save it as CSV '
+                         '(UTF-8) with "title" and "abstract" columns and pass the .csv file.')
     if fmt is None:
-        raise InputError(f'{p}: cannot tell the format from the extension "{p.suffix}". Use .jsonl, .json, '
-                         f".csv or .txt (listing page), or name the format (--input-format {'|'.join(FORMATS)}).")
-    return _Source(str(p), fmt, lambda: _read_file(p))
+        raise InputError(f'{p}: cannot tell the format from the extension "{p.suffix}". Use .jsonl, .json, .csv, '
+                         f".xml (Atom) or .txt (listing page), or name the format (--input-format {'|'.join(FORMATS)}).")
+    return _Source(str(p), fmt, lambda: _read_file(p), declared=input_format is not None)
 
 
-def _read_source(src: _Source, merger: _Merger, on_error: str,
+def _format(src: _Source, text: str, layout: Layout) -> str:
+    """The named format; else the extension's, except that a .json file of one object per line is JSON Lines."""
+    if src.declared and src.fmt:
+        return src.fmt
+    if src.fmt == "json":
+        return json_or_jsonl(text)
+    return src.fmt or sniff_format(text, layout)
+
+
+def _read_source(src: _Source, merger: _Merger, on_error: str, layout: Layout,
                  on_skip: Callable[[InputError], None] | None) -> list[Paper]:
     """All of one file's papers, or an InputError before any of them is handed out."""
     text = src.load()
     if not text.strip():
         raise InputError(f"{src.name}: is empty. Give it papers as {_ACCEPTED}.")
+    fmt = _format(src, text, layout)
+    if layout.fields and fmt in ("listing", "atom"):
+        raise InputError(f"{src.name}: --field applies to JSON, JSON Lines and CSV keys, not to {fmt} input.")
     papers: list[Paper] = []
-    for item in _PARSERS[src.fmt or _sniff(text)](text, src.name):
+    for item in PARSERS[fmt](text, src.name, layout):
         try:
             if isinstance(item, InputError):
                 raise item
             paper = merger.add(item)
         except InputError as e:
             if on_error == "fail":
-                raise
+                raise InputError(f"{e}{_SKIP}") from None
             if on_skip is not None:
                 on_skip(e)
             continue
@@ -285,18 +170,22 @@ def _read_source(src: _Source, merger: _Merger, on_error: str,
     return papers
 
 
-def _iter_papers(sources: list[_Source], on_error: str,
+def _iter_papers(sources: list[_Source], on_error: str, layout: Layout,
                  on_skip: Callable[[InputError], None] | None) -> Iterator[Paper]:
     merger = _Merger()
     for src in sources:
-        yield from _read_source(src, merger, on_error, on_skip)
+        yield from _read_source(src, merger, on_error, layout, on_skip)
 
 
 def read_papers(paths: Iterable[str | Path], input_format: str | None = None,
-                on_error: str = "fail", on_skip: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
+                on_error: str = "fail", on_skip: Callable[[InputError], None] | None = None, *,
+                fields: Mapping[str, str] | None = None, csv_delimiter: str | None = None) -> Iterator[Paper]:
     """Papers from files ("-" is stdin), each yielded once across all inputs (first one wins).
 
-    The format comes from `input_format`, else the extension, else (stdin) the first character.
+    The format comes from `input_format`, else the extension (a .json file of one object per line is
+    read as JSON Lines), else (stdin) the content. `fields` maps our field names (title, abstract, id)
+    to the keys or CSV columns that hold them; `csv_delimiter` is the CSV separator (default: the
+    one whose header names the columns).
     A missing file, a directory or an unknown format raises InputError at once; the rest while
     iterating. Each file is parsed whole before its first paper is yielded, so a failing file
     yields nothing; a caller that must write nothing on error should `list()` the result first,
@@ -308,14 +197,19 @@ def read_papers(paths: Iterable[str | Path], input_format: str | None = None,
         raise ValueError(f'on_error must be "fail" or "skip", not {on_error!r}')
     if input_format is not None and input_format not in FORMATS:
         raise InputError(f'unknown input format "{input_format}". Use one of: {", ".join(FORMATS)}.')
+    unknown = [name for name in (fields or {}) if name not in FIELDS]
+    if unknown:
+        raise InputError(f'cannot map "{unknown[0]}": --field names one of {", ".join(FIELDS)} (e.g. --field abstract=summary).')
+    if csv_delimiter is not None and len(csv_delimiter) != 1:
+        raise InputError(f"--csv-delimiter must be one character, not {csv_delimiter!r} (use tab for a tab).")
     if isinstance(paths, (str, Path)):
         paths = [paths]
     sources = [_source(path, input_format) for path in paths]
-    return _iter_papers(sources, on_error, on_skip)
+    return _iter_papers(sources, on_error, Layout(dict(fields or {}), csv_delimiter), on_skip)
 
 
 def read_sample() -> Iterator[Paper]:
     """The bundled 176-paper corpus, so demos and tests run without input files."""
     sample = resources.files("extractor").joinpath("data").joinpath("papers.jsonl")
-    source = _Source("papers.jsonl (bundled sample)", "jsonl", lambda: sample.read_text(encoding="utf-8"))
-    return _iter_papers([source], "fail", None)
+    source = _Source("papers.jsonl (bundled sample)", "jsonl", lambda: sample.read_text(encoding="utf-8"), declared=True)
+    return _iter_papers([source], "fail", Layout(), None)

@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
-from extractor.labels import ClaimLabel, guess_architecture, guess_domain, label_claims, open_fields, task_candidates, unsure_fields
-from extractor.names import find_names
+from extractor.labels import ClaimLabel, label_claims, open_fields
+from extractor.learned.claims import predict_claims
+from extractor.learned.fields import low_confidence, predict_fields
+from extractor.learned.linear import artefacts_digest
+from extractor.learned.names import predict_names
+from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
@@ -36,10 +40,13 @@ class Settings:
     # rules (README, "What the model adds"), so by default they decide nothing; a bigger model can.
     ask: tuple[str, ...] = ()  # fields the model always decides
     fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
-    # Fields it answers too where the rules' cues conflict; a disagreement becomes a problem to check.
+    # Fields it answers too where the learned answer is not confident; a disagreement becomes a problem to check.
     # Not domain by default: there the bundled model's answers were noise (README).
     review: tuple[str, ...] = ("architecture",)
     context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
+    # Which numbers are claims and of what kind: the trained model (`learned/claims.py`) over every
+    # candidate, or, if False, the hand rules alone as before (every number they accept, their labels).
+    learned_claims: bool = True
 
     def fields_for(self, draft: Draft) -> list[str]:
         """The fields the model decides for this paper, in MODEL_FIELDS order."""
@@ -54,8 +61,8 @@ class Settings:
     def describe(self) -> dict:
         on = self.needs_model
         fields = {"ask": self.ask, "fallback": self.fallback, "review": self.review}
-        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "unsure",
-                "context_chars": self.context_chars}
+        return {"use_model": on, **{k: list(v) if on else [] for k, v in fields.items()}, "review_where": "low-confidence",
+                "context_chars": self.context_chars, "claims": "learned" if self.learned_claims else "rules"}
 
 
 @dataclass
@@ -73,7 +80,8 @@ class Draft:
     introduced: list[str]
     code_url: str | None
     open: set[str]  # fields the rules answered only by default
-    unsure: set[str]  # fields whose cues conflict
+    unsure: set[str]  # fields whose learned answer is not confident (a better review queue than conflicting cues)
+    confidence: dict[str, float] = field(default_factory=dict)  # the learned fields' probabilities
 
 
 @dataclass
@@ -85,27 +93,33 @@ class Result:
     tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0})
 
 
-def draft_extraction(paper: Paper) -> Draft:
-    """Rules alone: every candidate found and labelled, every field guessed."""
+def draft_extraction(paper: Paper, learned_claims: bool = True) -> Draft:
+    """Rules and the learned parts alone: the claims found and labelled, every field guessed
+    (domain and architecture by the learned classifiers, with their confidence)."""
     norm = normalize(paper.abstract)
     title = normalize(paper.title).text
     text = norm.text
-    quantities = find_quantities(text)
-    labels = label_claims(text, quantities)
-    names = [n.text for n in find_names(title, text)]
+    if learned_claims:
+        quantities, labels = predict_claims(text)
+    else:
+        quantities = find_quantities(text)
+        labels = label_claims(text, quantities)
+    names = predict_names(title, text)  # the rules' candidates and more, filtered by a learned model
+    learned = predict_fields(title, text)  # domain and architecture: a linear model over words, cues and known names
     return Draft(
         paper=paper,
         norm=norm,
         title=title,
         quantities=quantities,
         labels=labels,
-        tasks=task_candidates(title),
-        domain=guess_domain(title, text),
-        architecture=guess_architecture(title, text),
+        tasks=predict_tasks(title, text),  # the title rules' phrases, a learned pick first when it is clearly better
+        domain=learned["domain"][0],
+        architecture=learned["architecture"][0],
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
         open=open_fields(title, text),
-        unsure=unsure_fields(title, text),
+        unsure=low_confidence(learned),
+        confidence={f: round(p, 3) for f, (_, p) in learned.items()},
     )
 
 
@@ -235,15 +249,24 @@ def _call(backend: Backend, question, tokens: dict[str, int]) -> dict:
 def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> Result:
     """One paper through the whole pipeline, with seconds per stage and tokens spent."""
     t0 = time.perf_counter()
-    draft = draft_extraction(paper)
+    draft = draft_extraction(paper, settings.learned_claims)
     t1 = time.perf_counter()
     tokens = {"prompt": 0, "completion": 0}
     answers = ask_model(draft, backend, settings, tokens) if settings.needs_model and backend is not None else {}
     t2 = time.perf_counter()
     extraction = finish(draft, answers)
-    problems = review_problems(paper.id, extraction, answers.get("review", {}))
+    problems = confidence_problems(paper.id, draft) + review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
     return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+
+
+def confidence_problems(paper_id: str, draft: Draft) -> list[Problem]:
+    """The learned answers less sure than their field's review threshold: the review queue
+    (`extractor validate --rule low-confidence`), where about half of them are wrong on dev."""
+    return [
+        Problem(paper_id, "low-confidence", name, f"{getattr(draft, name)!r} has probability {draft.confidence[name]:.2f}; check it")
+        for name in sorted(draft.unsure)
+    ]
 
 
 def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str]) -> list[Problem]:
@@ -257,7 +280,7 @@ def review_problems(paper_id: str, extraction: Extraction, review: dict[str, str
 
 def config_key(backend_description: dict, settings: Settings) -> str:
     """A short stable hash of everything that changes answers: a rerun with the same key resumes."""
-    blob = json.dumps({"backend": backend_description, "settings": settings.describe()}, sort_keys=True)
+    blob = json.dumps({"backend": backend_description, "settings": settings.describe(), "learned": artefacts_digest()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

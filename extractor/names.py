@@ -9,6 +9,8 @@ of a name already found. Offsets are into `title + "\\n" + text`, like the other
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 from extractor.candidates import Candidate, Span, split_spans
 
@@ -56,23 +58,94 @@ _MODIFIER = re.compile(r"-(?:\w+ed|based|like|style|only|free|specific|aware|lev
 # "we introduce ModernBERT, ...", "We introduce the Falcon series": the paper behind a name now known.
 _KNOWN_INTRODUCED = re.compile(r"^\s+(?:the\s+)?([A-Z][\w\-.]*\w)(?=\s*(?:[,.:(]|\s(?:series|family|suite)\b))")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
+# Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
+# with a pattern built per name, so these stay compiled (Python's regex cache holds only 512).
+_NON_KEY = re.compile(r"[\W_]+")
+_PARTS = re.compile(r"[-.]")
+_VERSION_ONLY = re.compile(r"[vV]\d+")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_CUT = re.compile(r"[,;:(\"]")
+_HEAD_WORD = re.compile(_HEADS, re.I)
+_HEAD_OR_MODEL_AFTER = re.compile(r"\s*(?:" + _HEADS + r"|model)\b")
+_TRAILING_HEAD = re.compile(r"\s+(?:" + _HEADS + r")$")
+_REPORT = re.compile(r"((?:[A-Z][\w\-.]*\s+){0,2}[A-Z][\w\-.]*)\s+Technical\s+Report\b")
+_DEFINED = re.compile(r"(.+?)\s*\(([^()]+)\)")
+_SENTENCE_CUT = re.compile(r"(?<=[.;])\s")
+_PREPOSITION_CUT = re.compile(r"\s(?:for|with|via|using|through|in|on|from)\s")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+# What follows a name that is spelled out next to it: "DONUT, a Decoder-Only Network ...".
+_EXPANSION_AFTER = re.compile(r"(?:,|:|\s\()\s*(?:(?:a|an|the)\s+)?([A-Z][^,.;:()\n]{3,80})")
+_VARIANT_AFTER = re.compile(r"-[A-Za-z0-9](?:[\w.]*\w)?(?![\w-])")
 
 
+def _word_char(c: str) -> bool:
+    """What `\\w` matches: alphanumerics (str.isalnum) and the underscore."""
+    return c.isalnum() or c == "_"
+
+
+def word_hits(text: str, word: str, ignore_case: bool = False, hyphen: bool = True) -> Iterator[int]:
+    """Where `word` stands alone in `text` (not inside a longer word, nor a hyphenated compound when
+    `hyphen`), left to right without overlaps, like `re.finditer` over `(?<![\\w-])WORD(?![\\w-])`
+    but without compiling a pattern per word (plain `str.find`)."""
+    if not word:
+        return
+    if ignore_case:
+        low_text, low_word = text.lower(), word.lower()
+        if len(low_text) != len(text) or len(low_word) != len(word):  # a letter whose lower case is longer
+            flags = re.I
+            edge = r"[\w-]" if hyphen else r"\w"
+            for m in re.finditer(r"(?<!" + edge + ")" + re.escape(word) + r"(?!" + edge + ")", text, flags):
+                yield m.start()
+            return
+        text, word = low_text, low_word
+    n = len(word)
+    at = text.find(word)
+    while at >= 0:
+        end = at + n
+        before = text[at - 1] if at else ""
+        after = text[end] if end < len(text) else ""
+        if not (before and (_word_char(before) or hyphen and before == "-")) and not (after and (_word_char(after) or hyphen and after == "-")):
+            yield at
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+
+
+def _left_free(text: str, at: int) -> bool:
+    """No word character or hyphen just before `at`."""
+    return at == 0 or not (_word_char(text[at - 1]) or text[at - 1] == "-")
+
+
+def followed_by(text: str, word: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """`(?<![\\w-])WORD` + `pattern`, left to right without overlaps as `re.finditer` would give
+    them: each start offset of `word` with the match of `pattern` right after it."""
+    at, n = text.find(word), len(word)
+    while at >= 0 and word:
+        m = pattern.match(text, at + n) if _left_free(text, at) else None
+        if m:
+            yield at, m
+            at = text.find(word, max(m.end(), at + 1))
+        else:
+            at = text.find(word, at + 1)
+
+
+@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """How names compare: case, spaces and punctuation ignored ("Nugget 2D" == "Nugget2D")."""
-    return re.sub(r"[\W_]+", "", name.lower())
+    return _NON_KEY.sub("", name.lower())
 
 
+@lru_cache(maxsize=65536)
 def looks_coined(token: str) -> bool:
     """Coined names mix case inside a word or carry digits: CodeT5, VoxtLM, mmMamba.
 
     "Decoder-Only" or "Pre-Training" are capitalised compounds, not names; "$L_2$" is maths;
     capitals alone (RFID, SLMs) are acronyms, coined only where the paper says so."""
     core = token.strip(".-+")
-    if len(core) < 2 or "_" in core or key(core) in KNOWN_NAMES or _MODIFIER.search(core) or re.fullmatch(r"[vV]\d+", core):
+    if len(core) < 2 or "_" in core or key(core) in KNOWN_NAMES or _MODIFIER.search(core) or _VERSION_ONLY.fullmatch(core):
         return False
     has_digit = any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
-    return has_digit or any(_mixed_case(p) for p in re.split(r"[-.]", core))
+    return has_digit or any(_mixed_case(p) for p in _PARTS.split(core))
 
 
 def _mixed_case(word: str) -> bool:
@@ -82,16 +155,17 @@ def _mixed_case(word: str) -> bool:
     return any(c.islower() for c in word) and (upper >= 2 or word[:1].islower() and upper >= 1)
 
 
+@lru_cache(maxsize=65536)
 def _is_acronym(token: str) -> bool:
     """DONUT, PIM-GPT, ATGC-Gen: a name built on capitals the corpus does not already know."""
-    parts = re.split(r"[-.]", token)
+    parts = _PARTS.split(token)
     return key(token) not in KNOWN_NAMES and any(len(p) >= 3 and p.isupper() and key(p) not in KNOWN_NAMES for p in parts)
 
 
 def initials_match(full: str, acronym: str) -> bool:
     """"Vision-enhanced eXtreme Multi-label Learning" spells ViXML: same first letter, the rest in order."""
     letters = key(full)
-    caps = key(acronym) if re.search(r"\d", full) else re.sub(r"\d", "", key(acronym))
+    caps = key(acronym) if _DIGIT.search(full) else _DIGIT.sub("", key(acronym))
     if len(caps) < 2 or not letters.startswith(caps[0]):
         return False
     at = 0
@@ -106,8 +180,8 @@ def _spelled_out(before: str, acronym: str) -> str:
     """The words just before "(ACR)" that spell it, shortest run first: "... we propose Future
     Token Prediction (FTP)" -> "Future Token Prediction". A trailing head noun is dropped when
     the rest still spells it ("our eXtreme Multi-label Learning framework (XML)")."""
-    words = re.split(r"[,;:(\"]", before)[-1].split()
-    stripped = words[:-1] if words and re.fullmatch(_HEADS, words[-1], re.I) else None
+    words = _CLAUSE_CUT.split(before)[-1].split()
+    stripped = words[:-1] if words and _HEAD_WORD.fullmatch(words[-1]) else None
     for run in ([stripped] if stripped else []) + [words]:
         for k in range(1, min(len(run), len(acronym) + 4) + 1):
             first = run[-k].lstrip("`'\u2018\u201c")
@@ -130,7 +204,7 @@ def _title_names(title: str, text: str) -> list[Candidate]:
     sentence or a class of things ("The Journey Matters: ...", "Small Language Models: ...") coins
     nothing. Coined-looking title words count too."""
     names = [Candidate("name", m.group(1), m.start(1), m.end(1)) for m in _TOKEN.finditer(title) if looks_coined(m.group(1))]
-    report = re.match(r"((?:[A-Z][\w\-.]*\s+){0,2}[A-Z][\w\-.]*)\s+Technical\s+Report\b", title)
+    report = _REPORT.match(title)
     if report and not _NOT_A_NAME.search(report.group(1)):
         return [Candidate("name", report.group(1), 0, report.end(1))] + names  # "Salamandra Technical Report"
     head, sep, _ = title.partition(":")
@@ -142,24 +216,24 @@ def _title_names(title: str, text: str) -> list[Candidate]:
         return [Candidate("name", head, 0, len(head))] + names  # "ELECTRA: ...": the paper that coined a now-known name
     if not sep or not 1 <= len(words) <= 5 or key(head) in KNOWN_NAMES:
         return names
-    defined = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", head)  # "Tiny Time Mixers (TTMs): ..."
+    defined = _DEFINED.fullmatch(head)  # "Tiny Time Mixers (TTMs): ..."
     if defined and initials_match(defined.group(1), defined.group(2)):
         return [Candidate("name", defined.group(1), 0, defined.end(1)), Candidate("name", defined.group(2), defined.start(2), defined.end(2))]
     name = Candidate("name", head, 0, len(head))
     if len(words) == 1 and head[:1].isupper() or len(words) <= 2 and any(looks_coined(w) for w in words):
         return [name] + names
     initials = "".join(w[0] for w in words if w[:1].isalpha())
-    acronym = re.search(r"\b(" + re.escape(initials) + r")\b", text, re.I) if len(initials) >= 3 else None
+    acronym = next(word_hits(text, initials, ignore_case=True, hyphen=False), -1) if len(initials) >= 3 else -1
     generic = head.lower() in text.lower() and head not in text
-    if acronym and all(w[:1].isupper() for w in words) and not generic:
-        at = len(title) + 1
-        return [name, Candidate("name", acronym.group(1), at + acronym.start(1), at + acronym.end(1))] + names
+    if acronym >= 0 and all(w[:1].isupper() for w in words) and not generic:
+        at = len(title) + 1 + acronym
+        return [name, Candidate("name", text[acronym : acronym + len(initials)], at, at + len(initials))] + names
     return names
 
 
 def _coins(sentence: str, start: int, title: str, acronym: str) -> bool:
     """Whether the name starting at `start` of `sentence` is the paper's own."""
-    if re.search(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", title):
+    if _mentioned(acronym, title):
         return True
     if _OWN.search(" ".join(sentence[:start].split()[-2:])):
         return True
@@ -186,7 +260,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
         if not full or not _coins(before + m.group(0) + after, at, title, acronym):
             continue
         named = _OWN.search(" ".join(before[:at].split()[-2:])) or looks_coined(acronym) and whole.count(acronym) >= 2
-        if full.islower() and (not named or re.match(r"\s*(?:" + _HEADS + r"|model)\b", after)):
+        if full.islower() and (not named or _HEAD_OR_MODEL_AFTER.match(after)):
             continue  # a lower-case term needs "dubbed", "our" or a coined acronym; not "a novel reinforcement learning (RL) framework"
         names.append(Candidate("name", acronym, m.start(1), m.end(1)))
         names.append(Candidate("name", full, sentence.start + at, sentence.start + at + len(full)))
@@ -205,10 +279,16 @@ def _phrase(after: str) -> tuple[int, str]:
     return after.find(words[0]), " ".join(words)
 
 
+@lru_cache(maxsize=4)
+def coin_verbs(text: str) -> tuple[re.Match[str], ...]:
+    """The coining verbs of an abstract, found once for the rules and the learned candidates."""
+    return tuple(_COIN_VERB.finditer(text))
+
+
 def _mentioned(token: str, text: str) -> bool:
     """A token the abstract used before the verb is not what the verb introduces: "... INT4
     weight and activation (W4A4) ... we develop a W4A4 inference pipeline"."""
-    return re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", text) is not None
+    return next(word_hits(text, token), -1) >= 0
 
 
 def _after_verbs(whole: str, offset: int) -> list[Candidate]:
@@ -216,9 +296,9 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
     list after a colon), a run of capitalised words, or, after "we call" / "dubbed", any phrase."""
     text = whole[offset:]
     names = []
-    for verb in _COIN_VERB.finditer(text):
+    for verb in coin_verbs(text):
         after = text[verb.end() : verb.end() + 160]
-        obj = re.split(r"(?<=[.;])\s", after)[0]
+        obj = _SENTENCE_CUT.split(after)[0]
         head, colon, listed = obj.partition(": ")
         first = head.split(",")[0].split(" that ")[0]
         listing = colon and _OBJECT_END.search(head) and not any(looks_coined(t) or _is_acronym(t) for t in _TOKEN.findall(first))
@@ -240,7 +320,7 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
             names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
     for naming in _NAMING.finditer(text):
         at, phrase = _phrase(text[naming.end() : naming.end() + 80])
-        phrase = re.sub(r"\s+(?:" + _HEADS + r")$", "", phrase)
+        phrase = _TRAILING_HEAD.sub("", phrase)
         if phrase and key(phrase) not in KNOWN_NAMES:
             start = offset + naming.end() + at
             names.append(Candidate("name", phrase, start, start + len(phrase)))
@@ -250,11 +330,11 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
 def _shortest_spelling(phrase: str, name: str) -> str:
     """The phrase up to the first preposition after which it still spells the name:
     "Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Understanding" -> E2S2's part."""
-    cuts = [m.start() for m in re.finditer(r"\s(?:for|with|via|using|through|in|on|from)\s", phrase)]
+    cuts = [m.start() for m in _PREPOSITION_CUT.finditer(phrase)]
     capitals = sum(c.isupper() for c in name)
     for cut in cuts + [len(phrase)]:
         part = phrase[:cut]
-        initials = sum(len(w) if w.isupper() else w[:1].isupper() for w in re.split(r"[\s-]+", part))
+        initials = sum(len(w) if w.isupper() else w[:1].isupper() for w in _WORD_SPLIT.split(part))
         if initials >= capitals and initials_match(part, name):
             return part
     return ""
@@ -266,27 +346,52 @@ def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     and its hyphenated variants (mmMamba -> mmMamba-linear, Falcon -> Falcon-180B,
     Mistral-SPLADE -> Echo-Mistral-SPLADE)."""
     found = []
-    for name in {n.text for n in names if " " not in n.text and len(n.text) >= 3}:
-        quoted = re.escape(name)
+    for name in dict.fromkeys(n.text for n in names if " " not in n.text and len(n.text) >= 3):
         letters = [c for c in name if c.isalpha()]
         spelled = sum(c.isupper() for c in letters) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
-        for m in re.finditer(r"(?<![\w-])" + quoted + r"(?:,|:|\s\()\s*(?:(?:a|an|the)\s+)?([A-Z][^,.;:()\n]{3,80})", whole):
-            full = _shortest_spelling(m.group(1).strip(), name) if spelled else ""
+        for _, m in followed_by(whole, name, _EXPANSION_AFTER) if spelled else ():
+            full = _shortest_spelling(m.group(1).strip(), name)
             words = full.split()
             if full and len(words) <= 8 and all(w[:1].isupper() for w in words if w.lower() not in _MINOR):
                 found.append(Candidate("name", full, m.start(1), m.start(1) + len(full)))
-        for m in re.finditer(r"(?<![\w-])(" + quoted + r"-[A-Za-z0-9](?:[\w.]*\w)?|[A-Z]\w*-" + quoted + r")(?![\w-])", whole):
-            if _MODIFIER.search(m.group(1)):
-                continue
-            found.append(Candidate("name", m.group(1), m.start(1), m.end(1)))
+        for start, end in variants(whole, name):
+            if not _MODIFIER.search(whole[start:end]):
+                found.append(Candidate("name", whole[start:end], start, end))
     return found
 
 
-def find_names(title: str, text: str) -> list[Candidate]:
-    """Names the paper may coin, each once, in reading order."""
+def variants(whole: str, name: str) -> list[tuple[int, int]]:
+    """Where `name` stands hyphenated to more ("mmMamba-linear", "Echo-Mistral-SPLADE"), as `re.finditer`
+    over `(?<![\\w-])(NAME-[A-Za-z0-9](?:[\\w.]*\\w)?|[A-Z]\\w*-NAME)(?![\\w-])` gives them."""
+    hits = []
+    n = len(name)
+    at = whole.find(name)
+    while at >= 0 and name:
+        after = _VARIANT_AFTER.match(whole, at + n)
+        if after and _left_free(whole, at):
+            hits.append((at, after.end()))
+        end = at + n
+        if at >= 2 and whole[at - 1] == "-" and (end == len(whole) or not (_word_char(whole[end]) or whole[end] == "-")):
+            first = at - 1  # "[A-Z]\\w*-": the word before the hyphen, whole, starting with a capital
+            while first > 0 and _word_char(whole[first - 1]):
+                first -= 1
+            if first < at - 1 and "A" <= whole[first] <= "Z" and _left_free(whole, first):
+                hits.append((first, end))
+        at = whole.find(name, at + 1)
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(hits, key=lambda h: (h[0], -int(whole.startswith(name, h[0])))):
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
+
+
+def find_names(title: str, text: str, sentences: list[Span] | None = None) -> list[Candidate]:
+    """Names the paper may coin, each once, in reading order (`sentences`: the title's span and the
+    abstract's sentences in `title + "\n" + text`, when the caller has them already)."""
     offset = len(title) + 1
     whole = title + "\n" + text
-    sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
+    if sentences is None:
+        sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
     return _unique(names + _title_head_spelling(title, names))

@@ -1,8 +1,11 @@
-"""Rendering residue (\\%, 20.6times, sim0.6, hard line breaks) -> clean text, with a map back to raw offsets.
+"""Rendering residue (\\%, 20.6times, sim0.6, hard line breaks) and LaTeX math ($2.4\\times$,
+$\\sim$5, \\textbf{...}) -> clean text, with a map back to raw offsets.
 
 Rules read the clean text; evidence must be quoted from the raw text. `Normalized.raw_span`
 turns a span of the clean text into the span of raw characters it came from, so every
-evidence string can be sliced out of the abstract verbatim.
+evidence string can be sliced out of the abstract verbatim. Markup that vanishes (a `$` that
+opens math, `\\textbf{`, its closing brace) is folded into the span of the clean character
+next to it, so a clean span always covers whole markup on both sides.
 """
 
 from __future__ import annotations
@@ -12,19 +15,34 @@ import unicodedata
 from dataclasses import dataclass
 
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
-_MACROS = {"textless": "<", "textgreater": ">", "eg": "e.g.", "ie": "i.e.", "etc": "etc.", "times": "×", "sim": "~"}
+# LaTeX macros read as the character they print; "" vanishes (a negative thin space).
+_MACROS = {
+    "textless": "<", "textgreater": ">", "eg": "e.g.", "ie": "i.e.", "etc": "etc.", "times": "×", "sim": "~",
+    "approx": "≈", "simeq": "≈", "pm": "±", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "gg": "≫", "ll": "≪",
+    "to": "→", "rightarrow": "→", "cdot": "·", "deg": "°", "circ": "°", "textasciitilde": "~", "textpm": "±",
+    "uparrow": "↑", "downarrow": "↓", "%": "%", ",": " ", ";": " ", ":": " ", " ": " ", "!": "", "quad": " ",
+}
+_MACRO_NAMES = "|".join(sorted((re.escape(k) for k in _MACROS if k[0].isalpha()), key=len, reverse=True))
+# Macros whose brace group is just styled text: the macro and both braces vanish, the body stays.
+_STYLE = r"textbf|textit|textsc|texttt|textrm|textsf|textup|textnormal|emph|underline|mathbf|mathrm|mathit|mathsf|mathtt|boldsymbol|bm|text|mbox"
 
 # Each alternative is one kind of residue; group names say which. Order matters: longer forms first.
 _RESIDUE = re.compile(
     r"(?P<accent>\\(?P<mark>[\"'`^~])\{?(?P<letter>[A-Za-z])\}?)"
     r"|(?P<emph>\{\\(?:em|it|bf)\s+(?P<emph_body>[^{}]*)\})"
-    r"|(?P<macro>\\(?P<name>textless|textgreater|eg|ie|etc|times|sim)(?![A-Za-z]))"
+    r"|(?P<style>\\(?:" + _STYLE + r")\s*\{)"
+    r"|(?P<macro>\\(?P<name>" + _MACRO_NAMES + r")(?![A-Za-z])|\\(?P<sym>[,;:! ]))"
     r"|(?P<escape>\\(?P<escaped>[%$&#_]))"
     r"|(?P<dollar>\\(?=\d))"
+    r"|(?P<math>\$)"
+    r"|(?P<brace>[{}])"
     r"|(?<=\d)(?P<times>\s?times)(?![A-Za-z])"
     r"|(?<![A-Za-z])(?P<sim>sim\s?)(?=[\d.])"
+    r"|(?<=[A-Za-z)}])(?P<tie>~)(?=[A-Za-z(\\])|(?<=\d)(?P<unit_tie>~)(?=[A-Za-z]{2})"  # "Table~1", "0.4~mm": a non-breaking space
     r"|(?P<newline>[ \t]*\r?\n[ \t]*)"
 )
+# Inline math: "$" opens before a non-space and closes after one ("$5 and $10" is money, not math).
+_MATH = re.compile(r"(?<!\\)\$(?=[^\s$])(?:[^$\\]|\\.){0,160}?(?<=[^\s\\])\$", re.S)
 
 
 @dataclass(frozen=True)
@@ -48,45 +66,102 @@ class Normalized:
         return self.raw[a:b]
 
 
-def _replacement(m: re.Match[str]) -> str:
+def _math_regions(raw: str) -> tuple[set[int], list[tuple[int, int]]]:
+    """Positions of the `$` that delimit inline math, and the math bodies' raw spans."""
+    dollars: set[int] = set()
+    regions = []
+    for m in _MATH.finditer(raw):
+        dollars.update((m.start(), m.end() - 1))
+        regions.append((m.start() + 1, m.end() - 1))
+    return dollars, regions
+
+
+def _closing_braces(raw: str) -> set[int]:
+    """Positions of the `}` that close a styling macro's group (`\\textbf{...}`), nesting respected."""
+    closers: set[int] = set()
+    for m in re.finditer(r"\\(?:" + _STYLE + r")\s*\{", raw):
+        depth = 1
+        i = m.end()
+        while i < len(raw) and depth:
+            ch = raw[i]
+            if ch == "\\":
+                i += 2
+                continue
+            depth += ch == "{"
+            depth -= ch == "}"
+            i += 1
+        if depth == 0:
+            closers.add(i - 1)
+    return closers
+
+
+def _replacement(m: re.Match[str], dollars: set[int], closers: set[int], in_math: bool) -> tuple[str, str]:
+    """What a piece of residue becomes, and how it vanishes when it does: with the character
+    after it ("open": `$` opening math, `\\textbf{`) or before it ("close")."""
     kind = m.lastgroup
     if kind == "accent":
-        return unicodedata.normalize("NFC", m.group("letter") + _ACCENTS[m.group("mark")])
-    if kind == "macro":
-        return _MACROS[m.group("name")]
+        return unicodedata.normalize("NFC", m.group("letter") + _ACCENTS[m.group("mark")]), ""
+    if kind in {"macro", "name", "sym"}:
+        name = m.group("name") or m.group("sym")
+        return _MACROS[name], "close"
     if kind == "escape":
-        return m.group("escaped")
-    return {"dollar": "$", "times": "×", "sim": "~"}.get(kind or "", " ")  # a hard line break is a space
+        return m.group("escaped"), ""
+    if kind == "style":
+        return "", "open"
+    if kind == "math":
+        if m.start() not in dollars:
+            return "$", ""
+        return "", "close" if in_math else "open"
+    if kind == "brace":
+        if m.start() in closers or in_math:
+            return "", "open" if m.group(0) == "{" else "close"
+        return m.group(0), ""
+    return {"dollar": "$", "times": "×", "sim": "~"}.get(kind or "", " "), ""  # a hard line break or a tie is a space
 
 
 def normalize(raw: str) -> Normalized:
     """Replace rendering residue; each output character remembers its raw span."""
+    dollars, regions = _math_regions(raw)
+    closers = _closing_braces(raw)
     text: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    pending: int | None = None  # start of markup that vanished before the next character
+
+    def emit(ch: str, start: int, end: int) -> None:
+        nonlocal pending
+        text.append(ch)
+        starts.append(start if pending is None else min(pending, start))
+        ends.append(end)
+        pending = None
+
     pos = 0
+    region = 0
     for m in _RESIDUE.finditer(raw):
         for i in range(pos, m.start()):
-            text.append(raw[i])
-            starts.append(i)
-            ends.append(i + 1)
-        if m.lastgroup == "emph":
-            # Keep the body's own characters mapped one to one; drop the braces and the macro.
-            body_start = m.start("emph_body")
-            for i in range(body_start, m.end("emph_body")):
-                text.append(raw[i])
-                starts.append(i)
-                ends.append(i + 1)
-        else:
-            for ch in _replacement(m):
-                text.append(ch)
-                starts.append(m.start())
-                ends.append(m.end())
+            emit(raw[i], i, i + 1)
         pos = m.end()
+        if m.lastgroup == "emph":
+            # Keep the body's own characters mapped one to one; the braces and the macro fold into its ends.
+            pending = m.start()
+            for i in range(m.start("emph_body"), m.end("emph_body")):
+                emit(raw[i], i, i + 1)
+            if ends:
+                ends[-1] = m.end()
+            continue
+        while region < len(regions) and regions[region][1] < m.start():
+            region += 1
+        in_math = region < len(regions) and regions[region][0] <= m.start() <= regions[region][1]
+        replacement, vanish = _replacement(m, dollars, closers, in_math)
+        for ch in replacement:
+            emit(ch, m.start(), m.end())
+        if not replacement:
+            if vanish == "close" and ends:
+                ends[-1] = max(ends[-1], m.end())
+            else:
+                pending = m.start() if pending is None else pending
     for i in range(pos, len(raw)):
-        text.append(raw[i])
-        starts.append(i)
-        ends.append(i + 1)
+        emit(raw[i], i, i + 1)
     return Normalized(raw, "".join(text), tuple(starts), tuple(ends))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -17,6 +18,8 @@ from extractor.evaluate import HEADLINE, PaperDiff
 
 if TYPE_CHECKING:
     from extractor.run import RunSummary
+    from extractor.schema import Extraction, Paper
+    from extractor.validate import Problem
 
 FORMATS = ("table", "json", "jsonl", "csv")
 BOUND_SIGNS = {"exact": "", "up-to": "≤", "at-least": "≥", "about": "~"}
@@ -101,39 +104,46 @@ def format_value(value: float, value_max: float | None, unit: str, bound: str) -
     return f"{BOUND_SIGNS.get(bound, '')}{number}{UNIT_SIGNS.get(unit, '')}"
 
 
+# One column per unit: a percentage says how much faster, a ratio how many times; they do not sort together.
+_UNIT_COLUMNS = (("x", "speed-up ×"), ("%", "faster by %"), ("abs", "amount"))
+
+
 def speedup_table(columns: list[str], rows: Sequence[tuple]) -> Table:
-    """The speed-up comparison: value, range, unit and bound folded into one right-aligned column."""
-    folded = {"value_max", "unit", "bound", "title", "direction"}  # in the value cell, or in --format json/csv
+    """The speed-up comparison: a value column per unit (× ratios, % faster, absolute amounts) with range and
+    bound folded in; the method is the paper's coined name, or blank."""
+    folded = {"value", "value_max", "unit", "bound", "title", "direction"}  # in the value cells, or in --format json/csv
     at = {name: i for i, name in enumerate(columns)}
-    kept = [name for name in columns if name not in folded]
-    table = Table(title="Reported speed-ups", header_style="bold")
-    for name in kept:
-        if name == "value":
-            table.add_column("speed-up", justify="right", style="bold green", no_wrap=True)
-        elif name in {"paper_id", "architecture"}:
-            table.add_column(name, no_wrap=True)
-        else:
-            table.add_column(name, overflow="fold", ratio=1)
 
     def get(row: tuple, name: str, default: Any = None) -> Any:
         return row[at[name]] if name in at and row[at[name]] is not None else default
 
+    units = {get(row, "unit", "x") for row in rows}
+    shown_units = [(u, header) for u, header in _UNIT_COLUMNS if u == "x" or u in units]
+    table = Table(title="Reported speed-ups", header_style="bold",
+                  caption="× is how many times as fast; % is how much faster, not a factor. "
+                          "--min-value filters ×, --min-percent filters %.")
+    kept = [name for name in columns if name not in folded]
+    for name in kept:
+        if name in {"paper_id", "architecture"}:
+            table.add_column(name, no_wrap=True)
+        else:
+            table.add_column(name, overflow="fold", ratio=1)
+        if name == "metric" or (name == kept[-1] and "metric" not in kept):
+            for _, header in shown_units:
+                table.add_column(header, justify="right", style="bold green", no_wrap=True)
     for row in rows:
-        cells = []
+        cells: list[Text] = []
+        unit, bound = get(row, "unit", "x"), get(row, "bound", "exact")
+        value = format_value(get(row, "value"), get(row, "value_max"), unit, bound) if get(row, "value") is not None else ""
         for name in kept:
-            if name == "value" and get(row, "value") is not None:
-                unit, bound = get(row, "unit", "x"), get(row, "bound", "exact")
-                cells.append(Text(format_value(get(row, "value"), get(row, "value_max"), unit, bound)))
-            elif name == "method" and get(row, "method") is None:
-                cells.append(Text(_shorten(str(get(row, "title", ""))), style="dim"))  # no coined name: the title
+            if name == "method":
+                cells.append(Text(str(get(row, "method", ""))))  # a coined name or nothing: never a cut title
             else:
                 cells.append(_cell(get(row, name)))
+            if name == "metric" or (name == kept[-1] and "metric" not in kept):
+                cells += [Text(value if u == unit else "") for u, _ in shown_units]
         table.add_row(*cells)
     return table
-
-
-def _shorten(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def mark_evidence(abstract: str, spans: Iterable[tuple[int, int]]) -> Text:
@@ -144,6 +154,33 @@ def mark_evidence(abstract: str, spans: Iterable[tuple[int, int]]) -> Text:
         if start < end:
             text.stylize("bold reverse", start, end)
     return text
+
+
+def paper_view(paper: Paper, extraction: Extraction | None, problems: Sequence[Problem] = ()) -> Group:
+    """`extractor show`: fields (a missing one reads "none"), claims, the whole abstract wrapped with evidence marked."""
+    parts: list[Any] = [Text.assemble((paper.title, "bold"), f"  ({paper.id})")]
+    if extraction is None:
+        parts.append(Text("Not extracted yet: run `extractor extract`."))
+        return Group(*parts)
+    for name in ("task", "domain", "architecture", "code_url"):
+        parts.append(_field_line(name, getattr(extraction, name)))
+    parts.append(_field_line("introduced", ", ".join(extraction.introduced)))
+    rows = [(i + 1, c.kind, format_value(c.value, c.value_max, c.unit, c.bound), c.direction, c.metric, c.baseline, c.evidence)
+            for i, c in enumerate(extraction.claims)]
+    if rows:
+        parts.append(render(["#", "kind", "value", "direction", "metric", "baseline", "evidence"], rows, "table", title="Claims"))
+    else:
+        parts.append(_field_line("claims", ""))
+    spans = [(c.evidence_start, c.evidence_end) for c in extraction.claims if c.evidence_start is not None]
+    parts.append(Panel(mark_evidence(paper.abstract, spans), title="Abstract (evidence marked)"))
+    for p in problems:
+        parts.append(Text.assemble(("problem", "yellow"), f" {p.rule} {p.field}: {p.message}"))
+    return Group(*parts)
+
+
+def _field_line(name: str, value: str | None) -> Text:
+    shown = Text(value) if value else Text("none", style="dim italic")
+    return Text.assemble((f"{name}: ", "dim"), shown)
 
 
 def score_table(metrics: dict[str, float | int], targets: dict[str, float] | None = None) -> Table:

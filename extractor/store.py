@@ -381,20 +381,24 @@ class Store:
             raise StoreError(f"{e}\n{hint}") from e
 
     def speedups(
-        self, task: str | None = None, architecture: str | None = None, min_value: float | None = None
+        self, task: str | None = None, architecture: str | None = None, min_value: float | None = None,
+        min_percent: float | None = None,
     ) -> tuple[list[str], list[tuple]]:
         """The comparison table of reported speed-ups: ratios (x) first, then percentages, each largest first;
-        `task` matches a substring, any case."""
+        `task` matches a substring, any case. A percentage is not a factor ("30% faster" is not 30x), so
+        `min_value` keeps ratios of at least that many times and `min_percent` percentages of at least that
+        many percent; given either, only the units it names are kept."""
         where, params = ["c.kind = 'speedup'"], []
+        thresholds = [(unit, bound) for unit, bound in (("x", min_value), ("%", min_percent)) if bound is not None]
+        if thresholds:
+            where.append("(" + " OR ".join("(c.unit = ? AND c.value >= ?)" for _ in thresholds) + ")")
+            params += [value for pair in thresholds for value in pair]
         if task is not None:
             where.append("contains(lower(e.task), lower(?))")
             params.append(task)
         if architecture is not None:
             where.append("e.architecture = lower(?)")
             params.append(architecture)
-        if min_value is not None:
-            where.append("c.value >= ?")
-            params.append(min_value)
         sql = f"""
             SELECT p.id AS paper_id, p.title,
                 (SELECT i.name FROM introduced i WHERE i.paper_id = p.id ORDER BY i.idx LIMIT 1) AS method,

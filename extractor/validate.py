@@ -164,6 +164,37 @@ def speedup_not_above_one(claim: Claim, paper: Paper) -> str | None:
     return None
 
 
+# What a metric may not start with: words that begin a sentence fragment (a baseline "from FasterTransformer",
+# a setting "at 32k tokens", a verb "achieves"), and what is left of a number or a unit ("128k context lengths",
+# "7B model", "3D detection", "the model's accuracy", "+2 dB"). LaTeX commands are rendering residue.
+_FRAGMENT_STARTS = frozenset(
+    "from over than versus vs vs. compared against to at with without by on in of for under during after before via "
+    "using across between within as and or but such respectively while when which that whose where based depending "
+    "achieving achieves achieved reaching reaches improves improving improved reduces reducing demonstrates shows "
+    "outperforms outperforming surpassing obtains is are was were be".split()
+)
+_NUMBER_RESIDUE = frozenset("k b bn t d s x × times fold pp dB ms pm percent points".lower().split())
+_LATEX = frozenset("textbf textit textrm texttt mathrm mathbf mathcal mathit rightarrow leftarrow uparrow downarrow "
+                   "textless textgreater".split())
+
+
+def metric_not_a_metric(claim: Claim, paper: Paper) -> str | None:
+    """The metric names what is measured ("inference speed"), not a leftover of the sentence around the number."""
+    words = claim.metric.lower().replace("\\", " ").split()
+    if not any(ch.isalpha() for ch in claim.metric):
+        return f"metric {claim.metric!r} names nothing measured"
+    latex = [w for w in words if w in _LATEX]
+    if latex:
+        return f"metric {claim.metric!r} holds LaTeX residue ({latex[0]}); name the quantity measured"
+    if words[0] in _FRAGMENT_STARTS:
+        return (f"metric {claim.metric!r} starts with {words[0]!r}: a piece of the sentence (a baseline, a setting), "
+                "not the quantity measured")
+    if words[0] in _NUMBER_RESIDUE and (len(words) > 1 or words[0] not in ("s", "d", "t")):
+        return (f"metric {claim.metric!r} starts with {words[0]!r}, what is left of a number or unit "
+                "(128k, 7B, 3D, 2 dB); name the quantity measured")
+    return None
+
+
 CLAIM_RULES: dict[str, tuple[str, ClaimCheck]] = {
     # rule name: (the claim field it points at, check)
     "evidence-not-verbatim": ("evidence", evidence_not_verbatim),
@@ -171,6 +202,7 @@ CLAIM_RULES: dict[str, tuple[str, ClaimCheck]] = {
     "range-inverted": ("value_max", range_inverted),
     "percent-out-of-range": ("value", percent_out_of_range),
     "speedup-not-above-one": ("value", speedup_not_above_one),
+    "metric-not-a-metric": ("metric", metric_not_a_metric),
 }
 
 

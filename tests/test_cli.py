@@ -77,10 +77,42 @@ def test_speedups_are_sorted_and_filtered(sample_db):
     ratios = [r["value"] for r in rows if r["unit"] == "x"]
     assert ratios == sorted(ratios, reverse=True) and len(ratios) > 5
     big = json.loads(invoke("speedups", "--db", sample_db, "--format", "json", "--min-value", "10").output)
-    assert big and all(r["value"] >= 10 for r in big)
+    assert big and all(r["value"] >= 10 and r["unit"] == "x" for r in big)
     dec = json.loads(invoke("speedups", "--db", sample_db, "--format", "json", "--architecture", "decoder-only").output)
     assert dec and all(r["architecture"] == "decoder-only" for r in dec)
     assert "Reported speed-ups" in invoke("speedups", "--db", sample_db).output
+
+
+def test_speedups_keep_units_apart(sample_db):
+    """issue item 9: a percentage is not a factor; a column per unit; the method is a coined name or nothing."""
+    rows = json.loads(invoke("speedups", "--db", sample_db, "--format", "json").output)
+    percents = [r["value"] for r in rows if r["unit"] == "%"]
+    assert percents, "the sample has speed-ups stated in percent"
+    low = min(percents)
+    only_percent = json.loads(invoke("speedups", "--db", sample_db, "--format", "json", "--min-percent", str(low)).output)
+    assert {r["unit"] for r in only_percent} == {"%"} and len(only_percent) == len(percents)
+    both = json.loads(invoke("speedups", "--db", sample_db, "--format", "json", "--min-value", "10", "--min-percent", "0").output)
+    assert {r["unit"] for r in both} == {"x", "%"}
+    table = invoke("speedups", "--db", sample_db).output
+    assert "speed-up ×" in table and "faster by %" in table and "not a factor" in table
+    titles_without_names = [r["title"] for r in rows if r["method"] is None]
+    assert titles_without_names and not any(t[:30] in table for t in titles_without_names)
+    assert "--min-value" in invoke("speedups", "--help").output and "--min-percent" in invoke("speedups", "--help").output
+
+
+def test_show_wraps_the_abstract_and_says_none(sample_db):
+    """issue item 8: the whole abstract, wrapped in its panel; code_url None reads "none"."""
+    with Store(sample_db, read_only=True) as store:
+        (paper_id, abstract), = store.query(
+            "select p.id, p.abstract from papers p join extractions e on e.paper_id = p.id "
+            "where e.code_url is null and length(p.abstract) > 1200 order by p.id limit 1")[1]
+    out = invoke("show", paper_id, "--db", sample_db).output
+    assert "code_url: none" in out and "None" not in out
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+    panel = [line.strip("│ ") for line in lines[top + 1:] if line.startswith("│")]
+    assert len(panel) > 5 and all(len(line) <= 150 for line in lines)
+    assert " ".join(" ".join(panel).split()) == " ".join(abstract.split())
 
 
 def test_show_marks_evidence(sample_db):
@@ -119,6 +151,25 @@ def test_export_is_exactly_the_schema_and_scores_like_score_py(sample_db, tmp_pa
     assert {k: v for k, v in from_db.items() if k != "evidence_grounded"} == {k: v for k, v in ours.items() if k != "evidence_grounded"}
     assert from_db["evidence_grounded"] == 1.0  # checked against the stored raw abstracts
     assert invoke("export", "--format", "csv", "--db", sample_db).output.startswith("id,task,domain")
+
+
+def test_extract_and_eval_one_split_like_score_py(tmp_path):
+    """`extract --ids @SPLIT.json:NAME` then `eval --split NAME` scores what score.py's --ids scores."""
+    data = Path(__file__).parent / "data" / "eval"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text((data / "gold.jsonl").read_text())
+    (tmp_path / "gold_split.json").write_text((data / "split.json").read_text())
+    db = str(tmp_path / "split.duckdb")
+    assert invoke("extract", str(data / "papers.jsonl"), "--no-model", "--ids", f"@{tmp_path / 'gold_split.json'}:test", "--db", db).exit_code == 0
+    with Store(db, read_only=True) as store:
+        assert {p.id for p in store.papers()} == set(json.loads((data / "split.json").read_text())["test"]) & {"e02", "e04", "e06"}
+    pred = tmp_path / "pred.jsonl"
+    invoke("export", "--db", db, "-o", str(pred))
+    reference = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(pred), str(gold),
+                                f"--ids={tmp_path / 'gold_split.json'}:test", "--json"], capture_output=True, text=True, check=True)
+    ours = json.loads(invoke("eval", str(gold), "--split", "test", "--db", db, "--format", "json").output)
+    assert ours == json.loads(reference.stdout)
+    assert "no split named 'nope'" in CliRunner().invoke(cli, ["eval", str(gold), "--split", "nope", "--db", db]).output
 
 
 def test_eval_explain_names_differences(sample_db):
@@ -165,6 +216,70 @@ def test_bad_input_gives_a_clear_error_and_writes_nothing(tmp_path, name, conten
     for word in expected:
         assert word.lower() in result.output.lower(), result.output
     assert not db.exists()
+
+
+KAGGLE_LINE = {"id": "0704.0001", "submitter": "P. B.", "title": "FastNet: Faster Nets", "abstract": "  FastNet is 3x faster than ResNet.\n"}
+ATOM = ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1</id>'
+        "<title>FastNet:\n  Faster Nets</title><summary>FastNet is 3x faster than ResNet.</summary></entry></feed>")
+OPENALEX = {"id": "https://openalex.org/W1", "display_name": "FastNet: Faster Nets",
+            "abstract_inverted_index": {"FastNet": [0], "is": [1], "3x": [2], "faster": [3], "than": [4], "ResNet.": [5]}}
+INPUTS = [  # issue items 4-7: files as people have them, each to one stored paper
+    ("arxiv-metadata-oai-snapshot.json", json.dumps(KAGGLE_LINE) + "\n" + json.dumps({**KAGGLE_LINE, "id": "0704.0002", "abstract": "FastNet is 3x faster than VGG."}) + "\n",
+     [], ["0704.0001", "0704.0002"]),
+    ("excel.csv", "Title;Summary\nFastNet: Faster Nets;FastNet is 3x faster than ResNet.\n", ["--field", "abstract=Summary"], None),
+    ("tabs.csv", "title\tabstract\nFastNet: Faster Nets\tFastNet is 3x faster than ResNet.\n", ["--csv-delimiter", "tab"], None),
+    ("query.xml", ATOM, [], ["2401.00001v1"]),
+    ("works.jsonl", json.dumps(OPENALEX) + "\n", ["--field", "title=display_name"], ["W1"]),
+]
+
+
+@pytest.mark.parametrize("name,content,options,ids", INPUTS, ids=[i[0] for i in INPUTS])
+def test_inputs_people_have(tmp_path, name, content, options, ids):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    db = str(tmp_path / "in.duckdb")
+    result = invoke("extract", str(path), *options, "--no-model", "--db", db)
+    assert result.exit_code == 0, result.output
+    with Store(db, read_only=True) as store:
+        stored = dict(store.extractions())
+        papers = store.papers()
+    assert ids is None or sorted(stored) == ids
+    assert all(p.title == "FastNet: Faster Nets" for p in papers)
+    assert all(e.claims[0].value == 3 and e.claims[0].kind == "speedup" for e in stored.values())
+
+
+INPUT_ERRORS = [  # each names the file, the line, what is wrong and the flag or command that fixes it
+    ("latin1.csv", b"title,abstract\nT,caf\xe9 au lait\n", [], ["latin1.csv:2:", "not UTF-8", "iconv -f latin1 -t utf-8"]),
+    ("feed.xml", ATOM.encode(), ["--input-format", "listing"], ["feed.xml:1:", "this is XML", "--input-format atom"]),
+    ("p.jsonl", b'{"title": "T", "summary": "S"}\n', [], ["p.jsonl:1:", "--field abstract=summary", "--on-error skip"]),
+    ("p.json", (json.dumps(KAGGLE_LINE) + "\n" + json.dumps(KAGGLE_LINE) + "\n").encode(), ["--input-format", "json"],
+     ["p.json:2:", "--input-format jsonl"]),
+    ("p.csv", b"title;abstract\nT;A\n", ["--csv-delimiter", ","], ["p.csv:1:", '--csv-delimiter ";"']),
+]
+
+
+@pytest.mark.parametrize("name,content,options,expected", INPUT_ERRORS, ids=[e[0] for e in INPUT_ERRORS])
+def test_input_errors_say_what_to_do(tmp_path, name, content, options, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    db = tmp_path / "bad.duckdb"
+    result = CliRunner().invoke(cli, ["extract", str(path), *options, "--no-model", "--db", str(db)])
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert all(word in message for word in expected), result.output
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("options,expected", [
+    (["--field", "summary"], "NAME=KEY"),
+    (["--field", "abstrct=summary"], "NAME=KEY"),
+    (["--csv-delimiter", ";;"], "one character"),
+])
+def test_bad_input_options_are_usage_errors(tmp_path, options, expected):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"title": "T", "abstract": "A"}\n')
+    result = CliRunner().invoke(cli, ["extract", str(path), *options, "--no-model", "--db", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 2 and expected in result.output
 
 
 def test_skip_mode_reports_and_keeps_good_records(tmp_path):

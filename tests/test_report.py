@@ -18,6 +18,7 @@ from extractor.report import (
     diff_text,
     format_value,
     mark_evidence,
+    paper_view,
     render,
     score_table,
     speedup_table,
@@ -130,8 +131,21 @@ def test_speedup_table_folds_value_bound_and_range() -> None:
     assert "Reported speed-ups" in text
     assert "41–137×" in text and "≤3.65×" in text and "≤82%" in text
     headers = [c.header for c in table.columns]
-    assert headers == ["paper_id", "method", "metric", "speed-up"]  # title and direction stay in json/csv
-    assert "FineQuant: Unlocking Efficiency with" in text and "…" in text  # no coined name: the shortened title
+    # a column per unit (issue item 9): a percentage is not a factor; title and direction stay in json/csv
+    assert headers == ["paper_id", "method", "metric", "speed-up ×", "faster by %"]
+    assert "FineQuant" not in text and "…" not in text  # no coined name: nothing, not a cut-off title
+    assert "--min-value filters ×" in text
+    cells = {c.header: list(c.cells) for c in table.columns}
+    assert [str(c) for c in cells["speed-up ×"]] == ["41–137×", "≤3.65×", ""]
+    assert [str(c) for c in cells["faster by %"]] == ["", "", "≤82%"]
+    assert [str(c) for c in cells["method"]] == ["PIM-GPT", "", "ReMoE"]
+
+
+def test_speedup_table_adds_an_amount_column_only_when_needed() -> None:
+    rows = [*SPEED_ROWS, ("p001", "T", None, "latency", 30.0, None, "exact", "abs", "decrease")]
+    assert [c.header for c in speedup_table(SPEED_COLUMNS, rows).columns][-1] == "amount"
+    only_ratios = [r for r in SPEED_ROWS if r[7] == "x"]
+    assert [c.header for c in speedup_table(SPEED_COLUMNS, only_ratios).columns][-1] == "speed-up ×"
 
 
 def test_mark_evidence_highlights_spans() -> None:
@@ -220,3 +234,36 @@ def test_summary_says_what_the_problems_are_and_how_to_list_them():
     default = summary_lines(RunSummary(1, "key", total=1, done=1, problems=1, problems_by_rule={"task-too-long": 1}),
                             0, "outputs/extractor.duckdb")
     assert default[1] == "[yellow]1 problem[/]: 1 task-too-long; see `extractor validate --rule task-too-long`"
+
+
+def _view_paper():
+    from extractor.schema import Claim, Extraction, Paper
+
+    abstract = ("We present FastNet, a decoder-only model for long documents. " * 6) + "It runs 20.6times faster at the end."
+    evidence = "20.6times faster"
+    start = abstract.index(evidence)
+    claim = Claim(metric="inference speed", kind="speedup", value=20.6, unit="x", direction="increase", bound="exact",
+                  evidence=evidence, evidence_start=start, evidence_end=start + len(evidence))
+    extraction = Extraction(task="long document modeling", domain="language", architecture="decoder-only",
+                            introduced=[], claims=[claim], code_url=None)
+    return Paper(id="p1", title="FastNet", abstract=abstract), extraction
+
+
+def test_paper_view_wraps_the_abstract_and_says_none() -> None:
+    """issue item 8: the whole abstract, wrapped to the width; a missing code URL reads "none"."""
+    paper, extraction = _view_paper()
+    console = Console(record=True, width=80, color_system=None, soft_wrap=True)  # soft_wrap, as the CLI's stdout
+    console.print(paper_view(paper, extraction, []), soft_wrap=False)
+    text = console.export_text()
+    assert "code_url: none" in text and "introduced: none" in text and "None" not in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+    panel = [line.strip("│ ") for line in lines[top + 1:] if line.startswith("│")]
+    assert " ".join(" ".join(panel).split()) == " ".join(paper.abstract.split())  # every word, none cut off
+    assert len(panel) > 4
+
+
+def test_paper_view_of_a_paper_not_extracted() -> None:
+    paper, _ = _view_paper()
+    assert "Not extracted yet" in shown(paper_view(paper, None))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractor.schema import Claim, Extraction, Paper
-from extractor.validate import RULES, Problem, mentions_value, validate
+from extractor.validate import RULES, Problem, mentions_value, metric_not_a_metric, validate
 
 ABSTRACT = (
     "We present FastNet, a decoder-only model. FastNet achieves up to 3.5 times faster inference "
@@ -96,6 +96,7 @@ BAD_CASES = [
     ("code-url-not-in-abstract", "code_url", with_fields(code_url="https://github.com/org/slownet")),
     ("introduced-not-in-text", "introduced[1]", with_fields(introduced=["FastNet", "GhostNet"])),
     ("duplicate-claim", "claims[8]", lambda e: e.model_copy(update={"claims": [*e.claims, e.claims[2]]})),
+    ("metric-not-a-metric", "claims[0].metric", with_claim(0, metric="from fastertransformer")),
 ]
 
 
@@ -150,3 +151,33 @@ def test_problems_are_data() -> None:
 )
 def test_mentions_value(evidence: str, value: float, expected: bool) -> None:
     assert mentions_value(evidence, value) is expected
+
+
+@pytest.mark.parametrize(
+    ("metric", "flagged"),
+    [
+        ("k context lengths", True),  # "128k context lengths": the rest of the number
+        ("from fastertransformer", True),  # the baseline
+        ("on alpacaeval", True),
+        ("achieves", True),
+        ("respectively", True),
+        ("b model", True),  # "7B model"
+        ("s accuracy", True),  # "the model's accuracy"
+        ("dB", True),
+        ("pp", True),
+        ("textbf rightarrow", True),
+        ("--", True),
+        ("inference speed", False),
+        ("top-1 accuracy", False),
+        ("3d detection mAP", False),
+        ("j f", False),  # J&F
+        ("m", False),
+        ("relative improvement", False),
+        ("kv cache memory", False),
+    ],
+)
+def test_metric_not_a_metric(metric: str, flagged: bool) -> None:
+    found = metric_not_a_metric(claim("20,6 BLEU", 20.6, metric=metric), PAPER)
+    assert bool(found) is flagged, found
+    if found:
+        assert repr(metric) in found

@@ -7,6 +7,7 @@ fits them (with scikit-learn, the `train` extra) and writes the JSON files under
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -58,6 +59,15 @@ class LinearModel:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def artefacts_digest() -> str:
+    """A short hash of every shipped artefact: retrained models change answers, so they change the resume key."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=None)

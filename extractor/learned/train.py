@@ -20,9 +20,10 @@ from extractor.learned.linear import DATA, Features, LinearModel
 from extractor.schema import Paper
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+# The shared answer sets sit next to the checkout (`../shared/data`), or further up for a git worktree.
+SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 # Each component module has `train(corpus: Corpus) -> dict[str, float]`: it fits, saves, returns dev figures.
-COMPONENTS: tuple[str, ...] = ()
+COMPONENTS: tuple[str, ...] = ("claims", "names", "task", "fields")
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,13 @@ def fit_linear(rows: Sequence[Features], labels: Sequence[str], c: float = 1.0, 
     """Logistic regression (scikit-learn, fixed seed) over dict features, exported as a LinearModel."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
     clf = LogisticRegression(C=c, class_weight=class_weight, max_iter=3000, random_state=0)
-    clf.fit(x, labels)
+    with threadpool_limits(1):  # BLAS threads on a busy 2-core machine made fits ten times slower
+        clf.fit(x, labels)
     classes = tuple(str(k) for k in clf.classes_)
     coef, bias = clf.coef_, clf.intercept_
     if len(classes) == 2:  # binary: one row of weights for the second class; the first gets zeros

@@ -1,0 +1,92 @@
+"""Numbers written in words that state a result: "five times lower", "three-fold", "by thirty
+and twenty percent", "an order of magnitude", "only a quarter of the parameters", "ranks first".
+
+The tables are data: which words are which numbers. `find_word_numbers` returns plain tuples
+(value, value_max, unit, bound, start, end) over clean text; `candidates` turns them into Quantities.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- tables --------------------------------------------------------------------------------------
+
+CARDINALS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100, "one hundred": 100,
+    "a thousand": 1000, "one thousand": 1000,
+}
+# Shares of a whole, as percent: "a quarter of the parameters" is 25 %.
+FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fourth": 25.0, "fifth": 20.0, "sixth": 16.7,
+             "eighth": 12.5, "tenth": 10.0}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10}
+MAGNITUDES = {"an": 10, "one": 10, "two": 100, "three": 1000, "four": 10_000, "five": 100_000}
+
+# --- patterns ------------------------------------------------------------------------------------
+
+_CARD = "|".join(sorted((re.escape(k) for k in CARDINALS), key=len, reverse=True))
+_CARD_HYPHEN = rf"(?:{_CARD})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+_FOLD = re.compile(rf"\b(?P<n>{_CARD_HYPHEN})(?:[- ]?fold\b|\s+times\b(?!\s+(?:as\s+many|the\s+number|per|a\b|in\b|more\s+(?:data|examples|tokens|parameters))))", re.I)
+_PERCENT = re.compile(rf"\b(?P<list>(?:(?:{_CARD_HYPHEN})\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+))*)(?P<n>{_CARD_HYPHEN})\s+percent\b", re.I)
+_MAGNITUDE = re.compile(r"\b(?P<n>an|one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
+_FRACTION = re.compile(
+    r"\b(?P<lead>by|only|just|to|in|uses?|using|requires?|requiring|with)\s+(?P<q>(?:at\s+least|about|nearly|roughly|almost|over|more\s+than|less\s+than|under)\s+)?"
+    r"(?P<n>(?:a|one)[- ](?:half|third|quarter|fourth|fifth|tenth)|half|(?:two|three)[- ](?:thirds|quarters|fifths))"
+    r"(?:\s+to\s+(?P<m>(?:a|one)[- ](?:half|third|quarter|fourth|fifth|tenth)|half|(?:two|three)[- ](?:thirds|quarters|fifths)))?"
+    r"(?=\s+(?:the|of|its|their|as|that)\b|\s*[,.;)]|\s*$)",
+    re.I,
+)
+_SIXTHS = re.compile(r"\b(?P<n>one|two)[- ](?P<d>sixths?|thirds?|quarters?|fifths?|tenths?)\s+to\s+(?P<m>one|two|three)[- ](?P<e>sixths?|thirds?|quarters?|fifths?|tenths?|half)\b", re.I)
+_DIGIT_FRACTION = re.compile(r"\b(?:only|just|using|uses?|with|requires?|requiring)\s+(?:about\s+)?(?P<a>[1-9])/(?P<d>[2-9]|1\d)\b(?!/)")
+_RANK = re.compile(
+    r"\b(?:rank(?:s|ed|ing)?|plac(?:es|ed|ing))\s+(?:the\s+|at\s+|as\s+)?(?P<w>first|second|third|fourth|fifth)\b"
+    r"|\b(?P<w2>first|second|third|fourth|fifth)\s+place\b"
+    r"|\b(?P<w3>first|second|third|fourth|fifth)\s+(?:in|on|among|out\s+of)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:ranking|leaderboard|track|task|challenge|competition)",
+    re.I,
+)
+
+_QUALIFIER = {"at least": "at-least", "over": "at-least", "more than": "at-least", "about": "about", "nearly": "about",
+              "roughly": "about", "almost": "about", "less than": "up-to", "under": "up-to"}
+
+
+def _card(words: str) -> float:
+    words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
+    if words in CARDINALS:
+        return float(CARDINALS[words])
+    tens, _, one = words.rpartition(" ")
+    return float(CARDINALS.get(tens, 0) + {"one": 1, **CARDINALS}.get(one, 0))
+
+
+def _share(words: str) -> float:
+    words = words.lower().replace("-", " ").split()
+    count = {"a": 1, "one": 1, "two": 2, "three": 3}.get(words[0], 1) if len(words) == 2 else 1
+    return round(count * FRACTIONS[words[-1].rstrip("s")], 1)
+
+
+def find_word_numbers(text: str) -> list[tuple[float, float | None, str, str, int, int]]:
+    """(value, value_max, unit, bound, start, end) for each number written in words as a result."""
+    out: list[tuple[float, float | None, str, str, int, int]] = []
+    for m in _FOLD.finditer(text):
+        out.append((_card(m.group("n")), None, "x", "exact", m.start(), m.end()))
+    for m in _PERCENT.finditer(text):
+        for part in re.finditer(_CARD_HYPHEN, m.group("list"), re.I):
+            out.append((_card(part.group(0)), None, "%", "exact", m.start("list") + part.start(), m.start("list") + part.end()))
+        out.append((_card(m.group("n")), None, "%", "exact", m.start("n"), m.end()))
+    for m in _MAGNITUDE.finditer(text):
+        out.append((float(MAGNITUDES[m.group("n").lower()]), None, "x", "about", m.start(), m.end()))
+    for m in _FRACTION.finditer(text):
+        bound = _QUALIFIER.get(re.sub(r"\s+", " ", (m.group("q") or "").strip().lower()), "exact")
+        vmax = _share(m.group("m")) if m.group("m") else None
+        out.append((_share(m.group("n")), vmax, "%", bound, m.start("n"), m.end()))
+    for m in _SIXTHS.finditer(text):
+        out.append((_share(f"{m.group('n')} {m.group('d')}"), _share(f"{m.group('m')} {m.group('e')}"), "%", "exact", m.start(), m.end()))
+    for m in _DIGIT_FRACTION.finditer(text):
+        out.append((round(100 * int(m.group("a")) / int(m.group("d")), 1), None, "%", "exact", m.start("a"), m.end()))
+    for m in _RANK.finditer(text):
+        group = "w" if m.group("w") else "w2" if m.group("w2") else "w3"
+        out.append((float(ORDINALS[m.group(group).lower()]), None, "abs", "exact", m.start(group), m.end(group)))
+    out.sort(key=lambda t: (t[4], -t[5]))
+    return [t for i, t in enumerate(out) if not any(o[4] <= t[4] and t[5] <= o[5] for o in out[:i])]  # "one-sixth to one-third": once

@@ -1,0 +1,86 @@
+"""The learned domain and architecture: features, the shipped models, and training on a slice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractor.extract import draft_extraction
+from extractor.learned import fields
+from extractor.learned.fields import FIELDS, paper_features, predict_fields
+from extractor.learned.linear import LinearModel
+from extractor.learned.train import Corpus, Example
+from extractor.schema import Paper
+
+
+@pytest.mark.parametrize(
+    "title, text, present, absent",
+    [
+        # words: title and abstract unigrams and bigrams, lowercased, kept apart
+        ("Fast Detectors", "We train a detector.", ["t:fast", "t:fast detectors", "a:detector", "a:train a"], ["a:fast", "t:Fast"]),
+        # the rules' cues and guesses
+        ("Speech recognition with CTC", "We improve ASR.", ["rd:speech", "rg:domain=speech", "rg:architecture=unspecified"], ["rd:vision"]),
+        ("Tuning LLaMA", "We fine-tune Llama and GPT-2.", ["ra:decoder-only", "rg:architecture=decoder-only"], ["ra:encoder-only"]),
+        # known families as data: YOLO and U-Net are CNNs (other), ViT and CLIP encoder-only, SAM encoder-decoder
+        ("YOLOv8 for Fruit", "An improved YOLOv8 detector.", ["fam:cnn", "fl:other", "fl:top=other"], ["fam:gpt"]),
+        ("CLIP probes", "We probe CLIP and ViT-B/16 features.", ["fam:clip", "fam:vit", "fl:encoder-only"], ["fl:decoder-only"]),
+        ("Prompting SAM", "Masks from the Segment Anything Model.", ["fam:sam", "fl:encoder-decoder"], []),
+        ("A Gaussian Splatting Renderer", "3D Gaussian splatting of scenes.", ["fam:nerf", "mod:vision_3d", "ml:vision"], []),
+        # modality words: counted per entry and per domain
+        ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
+    ],
+)
+def test_features(title: str, text: str, present: list[str], absent: list[str]):
+    feats = paper_features(title, text)
+    assert all(k in feats for k in present), [k for k in present if k not in feats]
+    assert not any(k in feats for k in absent)
+
+
+def test_word_groups_are_l2_normalised_and_extra_features_pass_through():
+    feats = paper_features("Two Words", "one two three", extra={"emb:0": 0.25})
+    for prefix in ("t:", "a:"):
+        assert sum(v * v for k, v in feats.items() if k.startswith(prefix)) == pytest.approx(1.0)
+    assert feats["emb:0"] == 0.25
+
+
+@pytest.mark.parametrize(
+    "title, text, domain, architecture",
+    [
+        ("YOLO-Fruit: Real-Time Fruit Detection in Orchards",
+         "We propose an improved YOLOv8 object detector with a lightweight convolutional backbone for detecting apples "
+         "in orchard images. It reaches 92.1% mAP at 120 FPS.", "vision", "other"),
+        ("Instruction Fine-Tuning LLaMA for Legal Question Answering",
+         "We fine-tune LLaMA-2 7B with LoRA on legal questions and answers. The tuned large language model answers "
+         "statutory questions better than GPT-3.5.", "language", "decoder-only"),
+        ("Mamba for Streaming Speech Recognition",
+         "We replace attention with a Mamba state space model to transcribe spoken audio and cut the word error rate.",
+         "speech", "state-space"),
+    ],
+)
+def test_shipped_models_answer_obvious_papers(title: str, text: str, domain: str, architecture: str):
+    answers = predict_fields(title, text)
+    assert answers["domain"][0] == domain and answers["architecture"][0] == architecture
+    assert all(0.0 < p <= 1.0 for _, p in answers.values())
+
+
+def test_the_draft_carries_the_learned_answers_and_their_confidence():
+    paper = Paper(id="t", title="Instruction Fine-Tuning LLaMA for Legal Question Answering",
+                  abstract="We fine-tune LLaMA-2 7B with LoRA on legal questions. The tuned large language model beats GPT-3.5.")
+    draft = draft_extraction(paper)
+    assert (draft.domain, draft.architecture) == ("language", "decoder-only")
+    assert set(draft.confidence) == set(FIELDS) and all(0 < p <= 1 for p in draft.confidence.values())
+
+
+def test_training_on_a_slice_writes_loadable_models(tmp_path):
+    papers = [("Detecting cars in images", "A convolutional YOLO detector for images.", "vision", "other"),
+              ("Chat with LLaMA", "We prompt a large language model, LLaMA, on text.", "language", "decoder-only"),
+              ("Segmenting tumours", "A U-Net segments CT images.", "vision", "other"),
+              ("Summarising news", "GPT-4 summarises news text.", "language", "decoder-only")] * 3
+    examples = [Example(Paper(id=f"x{i}", title=t, abstract=a), {"domain": d, "architecture": r}, "own")
+                for i, (t, a, d, r) in enumerate(papers)]
+    assert fields.train(Corpus(), out_dir=tmp_path, examples=examples) == {}
+    for name in FIELDS:
+        model = LinearModel.from_json(json.loads((tmp_path / f"{name}.json").read_text()))
+        assert model.meta["train_papers"] == len(examples)
+        assert model.predict(paper_features("Detecting trucks", "A YOLO detector for images."))[0] in {"vision", "other"}
