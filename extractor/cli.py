@@ -266,7 +266,7 @@ def _print_summary(summary, skipped: int, db: str) -> None:
 
     err = _stderr()
     for line in summary_lines(summary, skipped, db):
-        err.print(line, highlight=False)
+        err.print(line, highlight=False, soft_wrap=True)  # unfolded: the validate command stays copyable
 
 
 @cli.command()

@@ -362,7 +362,7 @@ def test_a_changed_paper_is_extracted_again_with_its_new_text(tmp_path):
     assert "1 paper was stored with another title or abstract" in rerun.output
     shown = invoke("show", "a1", "--db", db).output
     assert "FastNet 2" in shown and "30% less memory" in shown and "2x faster" not in shown
-    assert json.loads(invoke("validate", "--db", db, "--format", "json").output) == []
+    assert json.loads(invoke("validate", "--db", db, "--rule", "evidence-not-at-offsets", "--format", "json").output) == []
     with Store(db, read_only=True) as store:
         assert store.query("select value from claims order by idx")[1] == [(30.0,), (5.0,)]
         assert store.query("select count(*) from papers")[1] == [(1,)]
@@ -419,7 +419,11 @@ def test_eval_that_matches_no_answer_fails_and_some_warns(sample_db, tmp_path):
 def test_summary_names_the_problems(tmp_path):
     db = str(tmp_path / "reviewed.duckdb")
     result = invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--db", db)
-    assert "model-disagrees" in result.output and f"see `extractor validate --rule model-disagrees" in result.output
+    line = next(line for line in result.output.splitlines() if " problems: " in line)
+    with Store(db, read_only=True) as store:
+        counts = dict(store.query("select rule, count(*) from problems group by rule order by 2 desc, 1")[1])
+    assert line.startswith(f"{sum(counts.values())} problems: " + ", ".join(f"{n} {rule}" for rule, n in counts.items()))
+    assert f"see `extractor validate --rule {next(iter(counts))}" in line and line.endswith(f"--db {db}`")
 
 
 def test_read_commands_while_an_extraction_writes(tmp_path):
