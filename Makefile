@@ -36,7 +36,7 @@ test: setup
 train: setup
 	$(BIN)/python -m extractor.learned.train
 
-bench: setup models/gemma-3-270m-q4_k_m.gguf
+bench: setup
 	$(BIN)/python -m extractor.bench
 
 clean:

@@ -1,6 +1,6 @@
 """`make bench`: papers/minute end to end, seconds per stage, tokens per paper, and accuracy on the dev answers.
 
-usage: python -m extractor.bench [--configs rules,smollm2,gemma3] [--arxiv N] [--split dev] [--server N] [--gold PATH] [--out DIR]
+usage: python -m extractor.bench [--configs rules,default,smollm2,gemma3] [--arxiv N] [--split dev] [--server N] [--gold PATH] [--out DIR]
 
 With --server N, it also starts `python -m llama_cpp.server` on 127.0.0.1 with the bundled model
 and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4,
@@ -24,6 +24,7 @@ from extractor.backends import Backend, BackendConfig, get_backend
 from extractor.corpus import read_papers, read_sample
 from extractor.evaluate import load_records, score
 from extractor.extract import Settings
+from extractor.learned.reader import READER_THREADS, Reader
 from extractor.run import run_extraction
 from extractor.schema import Paper, export_record
 from extractor.store import Store
@@ -37,12 +38,13 @@ MODELS = {
 
 
 def bench_corpus(name: str, papers: list[Paper], backend: Backend | None, settings: Settings, gold: dict | None,
-                 read_seconds: float = 0.0, concurrency: int = 1) -> dict:
+                 read_seconds: float = 0.0, concurrency: int = 1, reader: Reader | None = None) -> dict:
     """Extract `papers` into a fresh database and read back what it cost."""
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
             t0 = time.perf_counter()
-            summary = run_extraction(store, papers, backend, settings, read_seconds=read_seconds, concurrency=concurrency)
+            summary = run_extraction(store, papers, backend, settings, read_seconds=read_seconds, concurrency=concurrency,
+                                     reader=reader)
             wall = time.perf_counter() - t0 + read_seconds
             _, rows = store.query(
                 "select sum(seconds_read), sum(seconds_rules), sum(seconds_model), sum(seconds_store),"
@@ -100,15 +102,21 @@ def review_figures(store: Store, predictions: dict, gold: dict) -> dict:
     return figures
 
 
-def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings]:
+def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings, Reader | None]:
+    """rules: no model (`--no-model`); default: SmolLM2 reads every abstract (the default pipeline);
+    smollm2 / gemma3: the default, and that model also reviews the low-confidence answers."""
     if config_name == "rules":
-        return None, Settings(use_model=False)
-    return get_backend("llama_cpp", BackendConfig(model=str(MODELS[config_name]), n_threads=threads)), Settings()
+        return None, Settings(use_model=False), None
+    reader = Reader(MODELS["smollm2"], n_threads=threads or READER_THREADS)
+    if config_name == "default":
+        return None, Settings(), reader
+    backend = get_backend("llama_cpp", BackendConfig(model=str(MODELS[config_name]), n_threads=threads))
+    return backend, Settings(review=("domain", "architecture")), reader
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--configs", default="rules,smollm2,gemma3")
+    parser.add_argument("--configs", default="rules,default,smollm2", help="rules, default, smollm2, gemma3")
     parser.add_argument("--arxiv", type=int, default=500, help="first N papers of arxiv_sample.jsonl (0: none)")
     parser.add_argument("--gold", default=str(SHARED / "data" / "dev_gold.jsonl"))
     parser.add_argument("--split", default="dev", help="the arxiv_gold split scored next to speed ('' for none; never tune on test)")
@@ -134,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             corpora[f"arxiv[:{args.arxiv}]"] = (papers[: args.arxiv], seconds_per_paper * args.arxiv)
     results = []
     for config_name in args.configs.split(","):
-        backend, settings = _backend(config_name, args.threads)
+        backend, settings, reader = _backend(config_name, args.threads)
         for corpus_name, (papers, read_seconds) in corpora.items():
-            result = bench_corpus(corpus_name, papers, backend, settings, answers.get(corpus_name), read_seconds)
+            result = bench_corpus(corpus_name, papers, backend, settings, answers.get(corpus_name), read_seconds, reader=reader)
             result["config"] = config_name
             results.append(result)
             _print([result])

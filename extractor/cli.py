@@ -109,10 +109,11 @@ def cli() -> None:
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
 @click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1; its threads spin, so on a CPU other processes use, 2 ran ~7x slower than 1; try more only on idle cores).")
-@click.option("--no-model", is_flag=True, help="Rules alone: no model is loaded (the ablation baseline).")
+@click.option("--no-model", is_flag=True, help="Rules and learned heads alone: no model is loaded, none reads the abstracts (the ablation baseline).")
+@click.option("--no-reader", is_flag=True, help="The bundled model does not read each abstract: domain and architecture from words and cues alone (about 50x faster, a few points less accurate).")
 @click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
 @click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
-@click.option("--review", default="architecture", show_default=True, metavar="FIELDS", help="Fields (domain, architecture) the model answers too where the rules' cues conflict; where it disagrees a validation problem is stored ('' for none).")
+@click.option("--review", default="", metavar="FIELDS", help="Fields (domain, architecture) the model answers too where the learned answer is not confident; where it disagrees a validation problem is stored (default: none).")
 @click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config (their stored text is rewritten too).")
 @click.option("--changed", "on_changed", type=click.Choice(["redo", "refuse"]), default="redo", show_default=True,
               help="An input paper whose id is stored with another title or abstract: extract it again (its stored "
@@ -124,7 +125,7 @@ def cli() -> None:
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, field_map: tuple[str, ...], csv_delimiter: str | None,
             on_error: str, backend: str, model: str | None,
             base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
-            no_model: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
+            no_model: bool, no_reader: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
             only_ids: str | None, db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
@@ -169,7 +170,12 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         papers = papers[:limit]
     settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
                         fallback=_fields("--fallback", fallback, CUE_FIELDS), review=_fields("--review", review, CUE_FIELDS))
-    engine = None
+    engine = reader = None
+    if not no_model and not no_reader:
+        from extractor.backends.llama_cpp import default_model_path
+        from extractor.learned.reader import READER_THREADS, Reader
+
+        reader = Reader(default_model_path(), n_threads=threads or READER_THREADS)
     if settings.needs_model:
         config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
                                structured=structured, extra={"body": _json_object(request_json)} if request_json else {})
@@ -178,7 +184,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         if backend == "openai":
             err.print(f"Structured output: {engine.resolve_structured()}")  # type: ignore[attr-defined]
     with _open_store(db) as store:
-        summary = _run_with_progress(store, papers, engine, settings, force, on_changed, concurrency, read_seconds)
+        summary = _run_with_progress(store, papers, engine, reader, settings, force, on_changed, concurrency, read_seconds)
     _print_summary(summary, len(skipped), db)
     if summary.failed:
         sys.exit(2)
@@ -235,7 +241,7 @@ def _nothing_read(paths: tuple[str, ...], skipped: int) -> str:
     return f"{where} holds no papers: nothing to extract. Check the path, or --input-format."
 
 
-def _run_with_progress(store, papers, engine, settings, force, on_changed, concurrency, read_seconds):
+def _run_with_progress(store, papers, engine, reader, settings, force, on_changed, concurrency, read_seconds):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from extractor.run import run_extraction
@@ -254,7 +260,7 @@ def _run_with_progress(store, papers, engine, settings, force, on_changed, concu
 
         try:
             return run_extraction(store, papers, engine, settings, force=force, on_changed=on_changed, concurrency=concurrency,
-                                  on_start=on_start, on_paper=on_paper, read_seconds=read_seconds)
+                                  on_start=on_start, on_paper=on_paper, read_seconds=read_seconds, reader=reader)
         except KeyboardInterrupt:
             progress.stop()
             _stderr().print("[yellow]Interrupted.[/] Every finished paper is stored; rerun the same command to resume.")

@@ -21,6 +21,7 @@ from extractor.learned.claims import predict_claims
 from extractor.learned.fields import low_confidence, predict_fields
 from extractor.learned.linear import artefacts_digest
 from extractor.learned.names import predict_names
+from extractor.learned.reader import Reader
 from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
 from extractor.prompts import claims_question, paper_prefix, paper_question
@@ -41,8 +42,9 @@ class Settings:
     ask: tuple[str, ...] = ()  # fields the model always decides
     fallback: tuple[str, ...] = ()  # fields it decides when the rules found no cue (domain, architecture)
     # Fields it answers too where the learned answer is not confident; a disagreement becomes a problem to check.
-    # Not domain by default: there the bundled model's answers were noise (README).
-    review: tuple[str, ...] = ("architecture",)
+    # None by default: the low-confidence answers are the review queue themselves, and the bundled
+    # model's generated answers were noise (README); it reads every abstract instead (`learned/reader.py`).
+    review: tuple[str, ...] = ()
     context_chars: int = 300  # how much of the abstract the model reads (its opening states the task)
     # Which numbers are claims and of what kind: the trained model (`learned/claims.py`) over every
     # candidate, or, if False, the hand rules alone as before (every number they accept, their labels).
@@ -93,9 +95,9 @@ class Result:
     tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0})
 
 
-def draft_extraction(paper: Paper, learned_claims: bool = True) -> Draft:
-    """Rules and the learned parts alone: the claims found and labelled, every field guessed
-    (domain and architecture by the learned classifiers, with their confidence)."""
+def draft_extraction(paper: Paper, learned_claims: bool = True, read: dict[str, float] | None = None) -> Draft:
+    """Rules and the learned parts: the claims found and labelled, every field guessed (domain and
+    architecture by the learned classifiers, with their confidence; `read`: the reader's features)."""
     norm = normalize(paper.abstract)
     title = normalize(paper.title).text
     text = norm.text
@@ -105,7 +107,7 @@ def draft_extraction(paper: Paper, learned_claims: bool = True) -> Draft:
         quantities = find_quantities(text)
         labels = label_claims(text, quantities)
     names = predict_names(title, text)  # the rules' candidates and more, filtered by a learned model
-    learned = predict_fields(title, text)  # domain and architecture: a linear model over words, cues and known names
+    learned = predict_fields(title, text, read)  # domain and architecture: words, cues, known names (and the reader)
     return Draft(
         paper=paper,
         norm=norm,
@@ -246,10 +248,13 @@ def _call(backend: Backend, question, tokens: dict[str, int]) -> dict:
     return {k: v for k, v in reply.items() if k in allowed and v in allowed[k].get("enum", [v])}
 
 
-def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> Result:
-    """One paper through the whole pipeline, with seconds per stage and tokens spent."""
+def extract_paper(paper: Paper, backend: Backend | None, settings: Settings, reader: Reader | None = None) -> Result:
+    """One paper through the whole pipeline, with seconds per stage and tokens spent; the model's
+    seconds are its reading of the abstract (`reader`) and its answers (`backend`)."""
+    t = time.perf_counter()
+    read = reader.features(paper.title, paper.abstract) if reader is not None else None
     t0 = time.perf_counter()
-    draft = draft_extraction(paper, settings.learned_claims)
+    draft = draft_extraction(paper, settings.learned_claims, read)
     t1 = time.perf_counter()
     tokens = {"prompt": 0, "completion": 0}
     answers = ask_model(draft, backend, settings, tokens) if settings.needs_model and backend is not None else {}
@@ -257,7 +262,7 @@ def extract_paper(paper: Paper, backend: Backend | None, settings: Settings) -> 
     extraction = finish(draft, answers)
     problems = confidence_problems(paper.id, draft) + review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
-    return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": t2 - t1}, tokens)
+    return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": (t0 - t) + (t2 - t1)}, tokens)
 
 
 def confidence_problems(paper_id: str, draft: Draft) -> list[Problem]:

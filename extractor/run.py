@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from extractor.backends import Backend
 from extractor.errors import BackendError, InputError
 from extractor.extract import Result, Settings, config_key, extract_paper
+from extractor.learned.reader import Reader
 from extractor.schema import Paper
 from extractor.store import Store
 from extractor.validate import validate
@@ -75,6 +76,7 @@ def run_extraction(
     on_paper: Progress | None = None,
     limit_failures: int = 5,
     read_seconds: float = 0.0,
+    reader: Reader | None = None,
 ) -> RunSummary:
     """Extract every paper not yet done under this configuration and store it paper by paper.
 
@@ -86,6 +88,8 @@ def run_extraction(
     if on_changed not in ON_CHANGED:
         raise ValueError(f"on_changed must be one of {ON_CHANGED}, not {on_changed!r}")
     description = backend.describe() if backend is not None and settings.needs_model else {"backend": "rules"}
+    if reader is not None:
+        description = {**description, "reader": reader.name}  # the heads it feeds were trained on this model
     key = config_key(description, settings)
     papers = list(papers)
     read_each = read_seconds / len(papers) if papers else 0.0
@@ -105,7 +109,7 @@ def run_extraction(
     def work(paper: Paper) -> tuple[Paper, Result | None, str | None, float]:
         t0 = time.perf_counter()
         try:
-            return paper, extract_paper(paper, backend, settings), None, time.perf_counter() - t0
+            return paper, extract_paper(paper, backend, settings, reader), None, time.perf_counter() - t0
         except BackendError as e:
             return paper, None, str(e), time.perf_counter() - t0
 

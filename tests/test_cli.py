@@ -124,7 +124,8 @@ def test_show_marks_evidence(sample_db):
 
 def test_validate_lists_and_filters_problems(tmp_path):
     db = str(tmp_path / "reviewed.duckdb")
-    invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--db", db)  # the fake model disagrees often
+    invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--review", "domain,architecture", "--no-reader",
+           "--db", db)  # the fake model disagrees often
     rows = list(csv.DictReader(io.StringIO(invoke("validate", "--db", db, "--format", "csv").output)))
     assert rows and set(rows[0]) == {"paper_id", "rule", "field", "message"}
     assert any(r["rule"] == "model-disagrees" for r in rows)
@@ -332,14 +333,21 @@ def test_no_paths_is_a_usage_error():
 
 @pytest.mark.model
 def test_extract_with_the_bundled_model(tmp_path):
-    """The real GGUF through the whole command: every stored record is valid and counted in the runs table."""
+    """The real GGUF through the whole command: it reads every abstract by default, and when asked to
+    review it answers too; every stored record is valid and counted in the runs table."""
     db = str(tmp_path / "model.duckdb")
-    result = invoke("extract", "--sample", "--limit", "3", "--threads", "2", "--db", db)  # p000 names two families
+    result = invoke("extract", "--sample", "--limit", "3", "--review", "domain,architecture", "--db", db)
     assert result.exit_code == 0, result.output
     with Store(db, read_only=True) as store:
         assert len(dict(store.extractions())) == 3
-        (model, prompt_tokens), = store.query("select config->>'model', prompt_tokens from runs")[1]
-        assert model == "SmolLM2-135M-Instruct.Q4_1.gguf" and prompt_tokens > 0
+        (reader, model), = store.query("select config->>'reader', config->>'model' from runs")[1]
+        assert reader.startswith("SmolLM2-135M-Instruct.Q4_1.gguf:mean") and model == "SmolLM2-135M-Instruct.Q4_1.gguf"
+        (read,), = store.query("select min(seconds_model) from extractions")[1]
+        assert read > 0  # every paper was read by the model
+    without = str(tmp_path / "words.duckdb")
+    assert invoke("extract", "--sample", "--limit", "3", "--no-reader", "--db", without).exit_code == 0
+    with Store(db, read_only=True) as read, Store(without, read_only=True) as words:
+        assert {p for p, _ in read.extractions()} == {p for p, _ in words.extractions()}
 
 
 # -- issue 10: data integrity, exit codes, summaries, readers during a run ---------------------------
@@ -418,7 +426,8 @@ def test_eval_that_matches_no_answer_fails_and_some_warns(sample_db, tmp_path):
 
 def test_summary_names_the_problems(tmp_path):
     db = str(tmp_path / "reviewed.duckdb")
-    result = invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--db", db)
+    result = invoke("extract", "--sample", "--limit", "20", "--backend", "fake", "--review", "domain,architecture", "--no-reader",
+                    "--db", db)
     line = next(line for line in result.output.splitlines() if " problems: " in line)
     with Store(db, read_only=True) as store:
         counts = dict(store.query("select rule, count(*) from problems group by rule order by 2 desc, 1")[1])

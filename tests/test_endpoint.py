@@ -50,7 +50,7 @@ def test_server_killed_mid_run_keeps_what_was_done_and_a_rerun_completes(model_p
     db = tmp_path / "endpoint.duckdb"
     command = [sys.executable, "-m", "extractor", "extract", "--sample", "--limit", "8", "--backend", "openai",
                "--base-url", url, "--model", "local", "--ask", "task,domain,architecture",
-               "--request-json", '{"repeat_penalty": 1.0}', "--db", str(db)]
+               "--request-json", '{"repeat_penalty": 1.0}', "--no-reader", "--db", str(db)]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 240

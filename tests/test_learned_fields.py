@@ -9,9 +9,9 @@ import pytest
 from extractor.extract import draft_extraction
 from extractor.learned import fields
 from extractor.learned.fields import FIELDS, paper_features, predict_fields
-from extractor.learned.linear import LinearModel
+from extractor.learned.linear import LinearModel, load_model
 from extractor.learned.train import Corpus, Example
-from extractor.schema import Paper
+from extractor.schema import ARCHITECTURES, DOMAINS, Paper
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,31 @@ def test_training_on_a_slice_writes_loadable_models(tmp_path):
         model = LinearModel.from_json(json.loads((tmp_path / f"{name}.json").read_text()))
         assert model.meta["train_papers"] == len(examples)
         assert model.predict(paper_features("Detecting trucks", "A YOLO detector for images."))[0] in {"vision", "other"}
+
+
+class WordCountReader:
+    """A stand-in reader: two dense features any text has, so the reader heads train without a model."""
+
+    name = "word-count"
+
+    def features(self, title: str, abstract: str) -> dict[str, float]:
+        return {"emb:0": float(len(abstract.split())), "emb:1": float("image" in abstract)}
+
+
+def test_training_with_a_reader_writes_heads_that_standardise_its_features(tmp_path):
+    papers = [("Detecting cars", "A convolutional YOLO detector for images.", "vision", "other"),
+              ("Chat with LLaMA", "We prompt a large language model, LLaMA, on text.", "language", "decoder-only")] * 4
+    examples = [Example(Paper(id=f"x{i}", title=t, abstract=a), {"domain": d, "architecture": r}, "own")
+                for i, (t, a, d, r) in enumerate(papers)]
+    fields.train(Corpus(), out_dir=tmp_path, examples=examples, reader=WordCountReader(), cache=tmp_path / "cache.json")
+    assert json.loads((tmp_path / "cache.json").read_text())["reader"] == "word-count"
+    model = LinearModel.from_json(json.loads((tmp_path / "domain_reader.json").read_text()))
+    assert set(model.meta["reader_mean"]) == {"emb:0", "emb:1"} and model.meta["reader_mean"]["emb:1"] == 0.5
+    assert {k for k in model.weights if k.startswith("emb:")} == {"emb:0", "emb:1"}
+
+
+def test_the_shipped_reader_heads_read_the_bundled_models_features():
+    read = {f"emb:{i}": 0.0 for i in range(576)}
+    answers = fields.predict_fields("Detecting cars in images", "A convolutional YOLO detector for images.", read)
+    assert answers["domain"][0] in DOMAINS and answers["architecture"][0] in ARCHITECTURES
+    assert len(load_model("domain_reader").meta["reader_mean"]) == 576

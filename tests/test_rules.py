@@ -12,6 +12,7 @@ from extractor.backends.fake import FakeBackend
 from extractor.candidates import clean_url, find_quantities, find_urls, pick_code_url
 from extractor.names import find_names
 from extractor.extract import Settings, draft_extraction, extract_paper
+from extractor.learned.fields import REVIEW_BELOW
 from extractor.labels import guess_architecture, guess_domain, label_claims, task_candidates
 from extractor.normalize import normalize
 from extractor.schema import Paper
@@ -301,16 +302,18 @@ def test_the_model_decides_asked_fields_inside_the_enums():
     assert "FastNet" in messages[-1]["content"] and max_tokens <= 64
 
 
-def test_review_asks_only_where_the_cues_conflict_and_stores_disagreements():
+def test_review_asks_only_where_the_learned_answer_is_unsure_and_stores_disagreements():
     torn = Paper(id="t2", title="Speech or Images?", abstract="We compare BERT and GPT on spoken audio and on images.")
     draft = draft_extraction(torn)
     assert draft.unsure == {"domain", "architecture"} and draft_extraction(PAPER).unsure == set()
+    assert all(draft.confidence[f] < REVIEW_BELOW[f] for f in draft.unsure)
     backend = FakeBackend([json.dumps({"domain": "other", "architecture": draft.architecture})])
     result = extract_paper(torn, backend, Settings(review=("domain", "architecture")))
-    assert result.extraction.domain == draft.domain  # the rules keep deciding
-    assert [(p.rule, p.field) for p in result.problems] == [("model-disagrees", "domain")]
+    assert result.extraction.domain == draft.domain  # the learned answer stands; the model's is for a person to weigh
+    assert [(p.rule, p.field) for p in result.problems] == [
+        ("low-confidence", "architecture"), ("low-confidence", "domain"), ("model-disagrees", "domain")]
     clear = FakeBackend([])
-    assert extract_paper(PAPER, clear, Settings()).problems == [] and clear.history == []  # clear cues: not asked
+    assert extract_paper(PAPER, clear, Settings(review=("domain", "architecture"))).problems == [] and clear.history == []
 
 
 def test_an_answer_outside_the_enum_is_ignored():

@@ -8,7 +8,9 @@ Features of a paper (pure, `paper_features`):
 - `fam:`/`fl:` and `mod:`/`ml:` counts of named model families and modality words from
   `extractor/data/families.json` (YOLO -> other, ViT/CLIP -> encoder-only, LLaVA -> decoder-only ...),
   per entry and summed per label: the annotators' knowledge as data.
-Any extra dense features (e.g. `{"emb:0": 0.12}` from an embedding) can be passed through `extra`.
+With the bundled model reading the abstract (`reader.py`), its embedding joins these features,
+standardised and weighted by READER_WEIGHT, in a second pair of models (`domain_reader.json`,
+`architecture_reader.json`); `--no-model` uses the first pair.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from functools import lru_cache
 
 from extractor.labels import _ARCH_CUES, _domain_scores, guess_architecture, guess_domain
 from extractor.learned.linear import DATA, LinearModel, load_model
+from extractor.learned.reader import Reader, read_cached
 from extractor.normalize import normalize
 
 FIELDS = ("domain", "architecture")
@@ -32,6 +35,8 @@ C = {"domain": 0.5, "architecture": 0.5}  # chosen by 5-fold CV on train (0.25-2
 # Where the rules name a specific kind other than decoder-only (a title "Decoder-Only or
 # Encoder-Decoder?", BERT, T5, Mamba), their answer stands: 5-fold CV on train 0.716 -> 0.732.
 RULES_DECIDE = {"architecture": frozenset({"multiple", "encoder-only", "encoder-decoder", "state-space", "hybrid"})}
+READER_WEIGHT = 0.1  # of a standardised embedding unit against the words: 5-fold CV on train over 0.02-0.2
+READER_CACHE = DATA.parent.parent / "outputs" / "reader_cache.json"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -86,10 +91,21 @@ def paper_features(title: str, text: str, extra: Mapping[str, float] | None = No
     return feats
 
 
-def predict_fields(title: str, text: str, extra: Mapping[str, float] | None = None) -> dict[str, tuple[str, float]]:
-    """Each field's most probable label and its probability, from the shipped models."""
-    feats = paper_features(title, text, extra)
-    return {f: decide(f, load_model(f), feats) for f in FIELDS}
+def predict_fields(title: str, text: str, read: Mapping[str, float] | None = None) -> dict[str, tuple[str, float]]:
+    """Each field's most probable label and its probability, from the shipped models; with the
+    reader's features (`read`), from the models trained with them."""
+    feats = paper_features(title, text)
+    answers = {}
+    for f in FIELDS:
+        model = load_model(f"{f}_reader" if read else f)
+        answers[f] = decide(f, model, feats | _standardised(read, model.meta) if read else feats)
+    return answers
+
+
+def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
+    """The reader's raw features on the scale the model was trained with (train mean, weight / std)."""
+    mean, scale = meta["reader_mean"], meta["reader_scale"]
+    return {k: (v - mean[k]) * scale[k] for k, v in read.items() if k in mean}
 
 
 def decide(field: str, model: LinearModel, feats: Mapping[str, float]) -> tuple[str, float]:
@@ -140,22 +156,63 @@ def cross_validate(field: str, rows: list[dict[str, float]], labels: list[str], 
     return hits / len(rows)
 
 
-def train(corpus, out_dir=DATA, examples: Sequence | None = None) -> dict[str, float]:
-    """Fit both fields on `train` (or `examples`), save `domain.json` and `architecture.json`,
-    and return accuracy on arxiv `dev` and `dev_gold`."""
+def train(corpus, out_dir=DATA, examples: Sequence | None = None, reader=None, cache=READER_CACHE) -> dict[str, float]:
+    """Fit both fields on `train` (or `examples`), save `domain.json` and `architecture.json`, and
+    with a reader (for the full training set: the bundled model, if unpacked) `*_reader.json`;
+    return accuracy on arxiv `dev` and `dev_gold`."""
     fit = list(examples) if examples is not None else corpus.split("train")
-    rows = _rows(fit)
-    held_out = () if examples is not None else ("dev", "dev_gold")
-    held = {s: (ex, _rows(ex)) for s in held_out for ex in [corpus.split(s)]}
+    held = {} if examples is not None else {s: corpus.split(s) for s in ("dev", "dev_gold")}
+    figures = _fit_and_save(fit, held, {e.paper.id: {} for e in fit}, "", out_dir)
+    reader = reader or (_bundled_reader() if examples is None else None)
+    if reader is not None:
+        papers = fit + [e for ex in held.values() for e in ex]
+        read = read_cached(reader, [(_key(e), e.paper.title, e.paper.abstract) for e in papers],
+                           cache, on_paper=lambda n, total: print(f"\rreading {n}/{total}", end="", flush=True))
+        figures |= _fit_and_save(fit, held, {_key(e): read[_key(e)] for e in papers}, "_reader", out_dir)
+    load_model.cache_clear()
+    return figures
+
+
+def _key(example) -> str:
+    return f"{example.source}:{example.paper.id}"
+
+
+def _bundled_reader():
+    from extractor.backends.llama_cpp import default_model_path
+    from extractor.errors import BackendError
+
+    try:
+        return Reader(default_model_path(), n_threads=2)
+    except BackendError as e:
+        print(f"No reader models: {e}")
+        return None
+
+
+def _fit_and_save(fit: list, held: dict[str, list], read: dict[str, dict[str, float]], suffix: str, out_dir) -> dict[str, float]:
+    """One model per field over words and cues (and, with `suffix` "_reader", the reader's features)."""
+    meta: dict = {}
+    if suffix:
+        vectors = [read[_key(e)] for e in fit]
+        units = sorted(vectors[0], key=lambda k: int(k.split(":")[1]))
+        mean = {u: sum(v[u] for v in vectors) / len(vectors) for u in units}
+        std = {u: math.sqrt(sum((v[u] - mean[u]) ** 2 for v in vectors) / len(vectors)) + 1e-6 for u in units}
+        meta = {"reader_mean": {u: round(mean[u], 6) for u in units},
+                "reader_scale": {u: round(READER_WEIGHT / std[u], 6) for u in units}}
+
+    def rows(examples: list) -> list[dict[str, float]]:
+        base = _rows(examples)
+        return [r | _standardised(read[_key(e)], meta) for r, e in zip(base, examples)] if suffix else base
+
+    fit_rows = rows(fit)
+    held_rows = {s: (ex, rows(ex)) for s, ex in held.items()}
     figures: dict[str, float] = {}
     for field in FIELDS:
         labels = [e.gold[field] for e in fit]
-        model = fit_field(rows, labels, C[field], {"field": field, "c": C[field], "train_papers": len(fit)})
-        scores = {s: round(accuracy(field, model, r, [e.gold[field] for e in ex]), 4) for s, (ex, r) in held.items()}
-        model = LinearModel(model.classes, model.weights, model.bias, {**model.meta, "accuracy": scores})
-        model.save(out_dir / f"{field}.json")
-        figures |= {f"{field}_{s}": v for s, v in scores.items()}
-    load_model.cache_clear()
+        model = fit_field(fit_rows, labels, C[field], {"field": field, "c": C[field], "train_papers": len(fit)})
+        scores = {s: round(accuracy(field, model, r, [e.gold[field] for e in ex]), 4) for s, (ex, r) in held_rows.items()}
+        model = LinearModel(model.classes, model.weights, model.bias, {**model.meta, **meta, "accuracy": scores})
+        model.save(out_dir / f"{field}{suffix}.json")
+        figures |= {f"{field}{suffix}_{s}": v for s, v in scores.items()}
     return figures
 
 
