@@ -24,7 +24,7 @@ from extractor.backends import Backend, BackendConfig, get_backend
 from extractor.corpus import read_papers, read_sample
 from extractor.evaluate import load_records, score
 from extractor.extract import Settings
-from extractor.learned.reader import READER_THREADS, Reader
+from extractor.learned.reader import Reader, reader_threads
 from extractor.run import run_extraction
 from extractor.schema import Paper, export_record
 from extractor.store import Store
@@ -107,7 +107,7 @@ def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Set
     smollm2 / gemma3: the default, and that model also reviews the low-confidence answers."""
     if config_name == "rules":
         return None, Settings(use_model=False), None
-    reader = Reader(MODELS["smollm2"], n_threads=threads or READER_THREADS)
+    reader = Reader(MODELS["smollm2"], n_threads=threads or reader_threads())
     if config_name == "default":
         return None, Settings(), reader
     backend = get_backend("llama_cpp", BackendConfig(model=str(MODELS[config_name]), n_threads=threads))

@@ -108,7 +108,7 @@ def cli() -> None:
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="Papers in flight at once (openai backend).")
-@click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1; its threads spin, so on a CPU other processes use, 2 ran ~7x slower than 1; try more only on idle cores).")
+@click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1 to generate answers, where on a CPU other processes use 2 ran ~7x slower than 1; to read abstracts, the cores the load average leaves idle).")
 @click.option("--no-model", is_flag=True, help="Rules and learned heads alone: no model is loaded, none reads the abstracts (the ablation baseline).")
 @click.option("--no-reader", is_flag=True, help="The bundled model does not read each abstract: domain and architecture from words and cues alone (about 50x faster, a few points less accurate).")
 @click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
@@ -173,9 +173,9 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
     engine = reader = None
     if not no_model and not no_reader:
         from extractor.backends.llama_cpp import default_model_path
-        from extractor.learned.reader import READER_THREADS, Reader
+        from extractor.learned.reader import Reader, reader_threads
 
-        reader = Reader(default_model_path(), n_threads=threads or READER_THREADS)
+        reader = Reader(default_model_path(), n_threads=threads or reader_threads())
     if settings.needs_model:
         config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
                                structured=structured, extra={"body": _json_object(request_json)} if request_json else {})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from extractor.learned.reader import Reader
+from extractor.learned.reader import Reader, reader_threads
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -26,3 +27,10 @@ def test_features_are_deterministic_and_named_by_hidden_unit() -> None:
     reader.features("Another paper", "Vision transformers for segmentation.")  # a different paper in between
     assert reader.features(title, abstract) == first
     assert len(first) == 576 and set(first) == {f"emb:{i}" for i in range(576)}
+
+
+@pytest.mark.parametrize("cores, load, threads", [(2, 0.1, 2), (2, 0.6, 1), (2, 3.5, 1), (8, 2.2, 6), (1, 0.0, 1)])
+def test_the_reader_takes_the_cores_nothing_else_uses(monkeypatch, cores, load, threads) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert reader_threads() == threads
