@@ -294,14 +294,18 @@ def test_skip_mode_reports_and_keeps_good_records(tmp_path):
         assert store.query("select count(*) from extractions")[1] == [(2,)]
 
 
+def _extract_in_background(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """`extract --no-model` over 1,500 arXiv papers in another process, and the database it writes."""
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text("".join((SHARED / "data" / "arxiv_sample.jsonl").open().readlines()[:1500]))
+    db = tmp_path / "background.duckdb"
+    command = [sys.executable, "-m", "extractor", "extract", str(papers), "--no-model", "--db", str(db)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), db
+
+
 def test_sigkill_mid_run_then_rerun_stores_every_paper_once(tmp_path):
     """A run killed with SIGKILL loses at most the paper in flight; the rerun resumes without duplicates."""
-    source = SHARED / "data" / "arxiv_sample.jsonl"
-    papers = tmp_path / "papers.jsonl"
-    papers.write_text("".join(source.open().readlines()[:1500]))
-    db = tmp_path / "kill.duckdb"
-    command = [sys.executable, "-m", "extractor", "extract", str(papers), "--no-model", "--db", str(db)]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child, db = _extract_in_background(tmp_path)
     done = 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and done < 50:  # wait until it has stored some, then kill it hard
@@ -311,7 +315,7 @@ def test_sigkill_mid_run_then_rerun_stores_every_paper_once(tmp_path):
     child.wait()
     first = count_done(db)
     assert 0 < first < 1500, "the kill should land mid-run"
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(child.args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with Store(str(db), read_only=True) as store:
         assert store.query("select count(*), count(distinct paper_id) from extractions where status = 'ok'")[1] == [(1500, 1500)]
         assert store.query("select count(*) from papers")[1] == [(1500,)]
@@ -437,12 +441,7 @@ def test_summary_names_the_problems(tmp_path):
 
 def test_read_commands_while_an_extraction_writes(tmp_path):
     """DuckDB lets no process open a file another writes: sql, speedups and show say so, and work afterwards."""
-    source = SHARED / "data" / "arxiv_sample.jsonl"
-    papers = tmp_path / "papers.jsonl"
-    papers.write_text("".join(source.open().readlines()[:1500]))
-    db = tmp_path / "busy.duckdb"
-    command = [sys.executable, "-m", "extractor", "extract", str(papers), "--no-model", "--db", str(db)]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child, db = _extract_in_background(tmp_path)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and count_done(db) < 5:  # the writer holds the file and is writing

@@ -26,6 +26,7 @@ from extractor.names import (
     _OWN,
     _PAREN,
     _TOKEN,
+    _WORD_SPLIT,
     KNOWN_NAMES,
     _is_acronym,
     _left_free,
@@ -58,8 +59,6 @@ _HEAD_EXPANSION = re.compile(r"(?:,|:|\s\(|\s--?)\s*(?:(?:a|an|the)\s+)?([^.;()\
 _HEAD_TAIL = re.compile(r"\s+(?:" + _HEADS + r"|model|system)\b.*$")
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
 _HEAD_WORDS = re.compile(r"[\w\-+]+")
-_WORDS_SPLIT = re.compile(r"[\s-]+")
-_PARTS_SPLIT = re.compile(r"[\s\-]+")
 _ODD_CHAR = re.compile(r"[\\${}]")
 _ENDS_IN_HEAD = re.compile(r"\b(?:" + _HEADS + r")$", re.I)
 _PLURAL_ACR = re.compile(r"[A-Z]{2,}s")
@@ -108,7 +107,7 @@ def _words_spelling(phrase: str, acronym: str) -> str:
             run = " ".join(words[i:j]).strip(",.;:()")
             if words[j - 1].lower() in _MINOR:
                 continue
-            initials = sum(1 for w in _WORDS_SPLIT.split(run) if w[:1].isupper() or w[:1].isdigit())
+            initials = sum(1 for w in _WORD_SPLIT.split(run) if w[:1].isupper() or w[:1].isdigit())
             if initials >= min(caps, 2) and initials_match(run, acronym):
                 if not best or len(run) < len(best):
                     best = run
@@ -204,7 +203,7 @@ class PaperView:
         for w in self.text.split():
             k = key(w)
             self.words[k] = self.words.get(k, 0) + 1
-        self.title_words = frozenset(key(w) for w in _WORDS_SPLIT.split(self.title))
+        self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
 
 
 def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], rule_keys: frozenset[str] = frozenset(),
@@ -225,7 +224,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     docs = known.get(k, 0) - (k in own)  # papers other than this one (`own`: its keys, if it is in the table)
     f["known_table"] = float(docs >= 1)
     f["known_docs"] = math.log1p(max(docs, 0))
-    parts = [p for p in _PARTS_SPLIT.split(name) if p]
+    parts = [p for p in _WORD_SPLIT.split(name) if p]
     f["known_rules"] = float(k in KNOWN_NAMES or any(key(w) in KNOWN_NAMES for w in parts) and len(words) == 1)
     f["known_part"] = float(any(known.get(key(p), 0) - (key(p) in own) >= 1 or key(p) in KNOWN_NAMES for p in parts))
     f[f"words_{min(len(words), 5)}"] = 1.0
@@ -269,7 +268,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     f["inside_rule"] = float(any(r != k and k in r for r in rule_keys))
     if c.partner:
         f["partner_in_title"] = float(c.partner in view.title_words)
-        pieces = [w for w in _WORDS_SPLIT.split(name) if w and w.lower() not in _MINOR]
+        pieces = [w for w in _WORD_SPLIT.split(name) if w and w.lower() not in _MINOR]
         f["spelled_tight"] = float(len(words) > 1 and abs(len(pieces) - len(c.partner)) <= 1)
         partner = view.texts.get(c.partner, "")
         f["partner_lower"] = float(" " in partner and partner.islower())  # "breadth-first search (BFS)": a term in use
