@@ -102,12 +102,12 @@ def review_figures(store: Store, predictions: dict, gold: dict) -> dict:
     return figures
 
 
-def _backend(config_name: str, threads: int | None) -> tuple[Backend | None, Settings, Reader | None]:
+def _backend(config_name: str, threads: int | None, read_threads: int) -> tuple[Backend | None, Settings, Reader | None]:
     """rules: no model (`--no-model`); default: SmolLM2 reads every abstract (the default pipeline);
     smollm2 / gemma3: the default, and that model also reviews the low-confidence answers."""
     if config_name == "rules":
         return None, Settings(use_model=False), None
-    reader = Reader(MODELS["smollm2"], n_threads=threads or reader_threads())
+    reader = Reader(MODELS["smollm2"], n_threads=read_threads)
     if config_name == "default":
         return None, Settings(), reader
     backend = get_backend("llama_cpp", BackendConfig(model=str(MODELS[config_name]), n_threads=threads))
@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", type=int, default=40, help="papers through a local llama_cpp.server at concurrency 1, 2, 4 (0: skip)")
     parser.add_argument("--out", default=str(REPO / "outputs" / "bench"))
     args = parser.parse_args(argv)
+    # Chosen before any configuration runs: the load average would count this process's own work.
+    read_threads = args.threads or reader_threads()
 
     t0 = time.perf_counter()
     corpora = {"bundled": (list(read_sample()), time.perf_counter() - t0)}
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             corpora[f"arxiv[:{args.arxiv}]"] = (papers[: args.arxiv], seconds_per_paper * args.arxiv)
     results = []
     for config_name in args.configs.split(","):
-        backend, settings, reader = _backend(config_name, args.threads)
+        backend, settings, reader = _backend(config_name, args.threads, read_threads)
         for corpus_name, (papers, read_seconds) in corpora.items():
             result = bench_corpus(corpus_name, papers, backend, settings, answers.get(corpus_name), read_seconds, reader=reader)
             result["config"] = config_name

@@ -41,10 +41,17 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str]]]]:
+def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
+    """Each entry's pattern and whether it reads the lowercased text: a case-insensitive pattern is
+    run, lowercased, on lowercased text (the same counts, twice as fast as re.IGNORECASE)."""
     raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
-    return {group: [(name, e["label"], re.compile(e["pattern"], 0 if e.get("case") else re.I))
+    return {group: [(name, e["label"], re.compile(e["pattern"] if e.get("case") else _lowercased(e["pattern"])), not e.get("case"))
                     for name, e in raw[group].items()] for group in ("architecture", "domain")}
+
+
+def _lowercased(pattern: str) -> str:
+    """The pattern with its letters lowercased, escapes (\\b, \\W, \\S ...) left as they are."""
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)
 
 
 def _ngrams(text: str, prefix: str) -> dict[str, float]:
@@ -61,8 +68,10 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     """log(1 + count) per table entry and per label; a title mention counts twice."""
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
-    for name, label, pattern in _tables()[group]:
-        n = 2 * len(pattern.findall(title)) + len(pattern.findall(text))
+    lowered = title.lower(), text.lower()
+    for name, label, pattern, lower in _tables()[group]:
+        a, b = lowered if lower else (title, text)
+        n = 2 * len(pattern.findall(a)) + len(pattern.findall(b))
         if n:
             feats[name_prefix + name] = math.log1p(n)
             per_label[label] += n
