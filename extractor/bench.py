@@ -180,7 +180,7 @@ def _print(results: list[dict], title: str | None = None) -> None:
          " ".join(f"{k[:4]} {v['flags']} ({v['flags_on_errors']}/{v['rule_errors']})" for k, v in r.get("dev_review", {}).items()))
         for r in results
     ]
-    Console(stderr=True, width=200).print(render(columns, rows, "table", title=title))
+    Console(stderr=True, width=260).print(render(columns, rows, "table", title=title))
 
 
 if __name__ == "__main__":
