@@ -1,7 +1,7 @@
 """A small trained linear classifier, stored as JSON: named features -> class probabilities.
 
 Every learned component (paper fields, which numbers are claims) is one of these. Inference is
-plain Python over a sparse dict of features, so the runtime needs no scikit-learn; `extractor.train`
+plain Python over a sparse dict of features, so the runtime needs no scikit-learn; `extractor.learned.train`
 fits them (with scikit-learn, the `train` extra) and writes the JSON files under `extractor/data/`.
 """
 

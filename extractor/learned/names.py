@@ -419,12 +419,13 @@ def train(corpus, path=None, c: float = 1.0) -> dict[str, float]:
     noisy) among those keeping dev_gold at the rules' figure; save the artefact; figures back."""
     import json
 
-    from extractor.learned.train import fit_linear, load_jsonl
+    from extractor.evaluate import load_records
+    from extractor.learned.train import fit_linear
     from extractor.normalize import normalize
 
     split = json.loads((corpus.shared / "arxiv_gold_split.json").read_text(encoding="utf-8"))
     held_out = set(split["test"])
-    sample = load_jsonl(corpus.shared / "arxiv_sample.jsonl")
+    sample = load_records(corpus.shared / "arxiv_sample.jsonl")
     known = known_table(normalize(r["abstract"]).text for i, r in sorted(sample.items()) if i not in held_out)
     data = {name: corpus.split(name) for name in ("train", "dev", "dev_gold")}
     built = {name: _rows(ex, known) for name, ex in data.items()}

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.evaluate import load_records
 from extractor.learned.linear import DATA, Features, LinearModel
 from extractor.schema import Paper
 
@@ -54,9 +55,9 @@ class Corpus:
 
     @staticmethod
     def _examples(papers: Path, gold: Path, source: str, ids: set[str] | None = None) -> list[Example]:
-        answers = load_jsonl(gold)
+        answers = load_records(gold)
         wanted = sorted(answers if ids is None else ids & set(answers))
-        records = load_jsonl(papers)
+        records = load_records(papers)
         return [Example(Paper(id=i, title=records[i]["title"], abstract=records[i]["abstract"]), answers[i], source)
                 for i in wanted]
 
@@ -87,10 +88,6 @@ def fit_linear(rows: Sequence[Features], labels: Sequence[str], c: float = 1.0, 
     return LinearModel(classes, weights, tuple(round(b, 4) for b in biases), meta or {})
 
 
-def load_jsonl(path: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, filter(str.strip, path.read_text(encoding="utf-8").splitlines()))}
-
-
 def main(argv: Sequence[str] = ()) -> int:
     """Train the named components (default: all) and print each one's dev figures."""
     corpus = Corpus()
@@ -104,4 +101,4 @@ if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
 
 
-__all__ = ["DATA", "Corpus", "Example", "fit_linear", "load_jsonl"]
+__all__ = ["DATA", "Corpus", "Example", "fit_linear"]
