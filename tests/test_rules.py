@@ -114,10 +114,15 @@ QUANTITIES = [
     ("76.4% mIoU at 31 images/s; 87.4 top-1 accuracy; 63.8 +/- 3.1% edge mAP; an improved TOP 1 score of 0.553",
      [(76.4, None, "%", "exact"), (31, None, "abs", "exact"), (87.4, None, "abs", "exact"), (63.8, None, "%", "exact"), (0.553, None, "abs", "exact")]),
     ("reducing its size from 12B to 2B", [(2, None, "abs", "exact")]),
+    # a level named by an acronym in parentheses, a gain in absolute points, examples after "such as"
+    ("it reaches a Character Error Rate (CER) of 9.99 and beats the next best by >7.0 absolute points",
+     [(9.99, None, "abs", "exact"), (7.0, None, "abs", "at-least")]),
+    ("tasks such as image classification (87.4 top-1 accuracy on ImageNet-1K)", [(87.4, None, "abs", "exact")]),
     # statistics and the baselines' own numbers are not claims
     ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
     ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
     ("it steps: 1) encode 2) decode", []),
+    ("a Cultural Probe Dataset (CPD) of 200 prompts", []),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
