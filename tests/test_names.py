@@ -17,6 +17,8 @@ GATHERED = [
     # the subtitle words that spell the title's acronym, cut at a preposition
     ("MSGS: Multispectral 3D Gaussian Splatting for Scenes", "We test it.", "Multispectral 3D Gaussian Splatting"),
     ("DiMo: Discrete Diffusion Modeling for Motion Generation", "We test it.", "Discrete Diffusion Modeling"),
+    # a coined head's subtitle before its first preposition, even when it does not spell every letter
+    ("SGDFuse: SAM-Guided Diffusion for Image Fusion", "We test it.", "SAM-Guided Diffusion"),
     # "NAME (Long Form)" and "NAME, a Long Form ..." in the abstract
     ("A Study", "We propose TACache (Trajectory-Aware Cache), a method.", "Trajectory-Aware Cache"),
     ("A Study", "We propose LCDS, a Logic-Controlled Discharge Summary generation system.", "Logic-Controlled Discharge Summary"),
@@ -112,6 +114,10 @@ FEATURES = [
     ("A Study", "We propose Sparse Texture Guidance (STG).", "STG", "partner_cap_words", 1.0),
     ("A Study", "We propose Sparse Texture Guidance (STG) and Dual Mixing (DM).", "STG", "pairs_2", 1.0),
     ("STG: Sparse Texture Guidance", "We propose Sparse Texture Guidance (STG).", "Sparse Texture Guidance", "partner_in_title", 1.0),
+    # how much of the head's capitals the subtitle's initials spell, and a subtitle that is a verb phrase
+    ("ANPrompt: Anti-noise Prompt Tuning for Models", "We test it.", "Anti-noise Prompt Tuning", "head_cover", 1.0),
+    ("SGDFuse: SAM-Guided Diffusion for Image Fusion", "We test it.", "SAM-Guided Diffusion", "head_cover", 0.75),
+    ("MamBEV: Enabling State Space Models to Learn", "We test it.", "Enabling State Space Models", "opens_ing", 1.0),
 ]
 
 

@@ -59,6 +59,7 @@ _HEAD_EXPANSION = re.compile(r"(?:,|:|\s\(|\s--?)\s*(?:(?:a|an|the)\s+)?([^.;()\
 _HEAD_TAIL = re.compile(r"\s+(?:" + _HEADS + r"|model|system)\b.*$")
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
 _HEAD_WORDS = re.compile(r"[\w\-+]+")
+_SUBTITLE_CUT = re.compile(r"\s(?:for|with|via|in|on|of|to|from|by|using|through|towards?|under|beyond|as|at)\s|,|:|\s--?\s")
 _ODD_CHAR = re.compile(r"[\\${}]")
 _ENDS_IN_HEAD = re.compile(r"\b(?:" + _HEADS + r")$", re.I)
 _PLURAL_ACR = re.compile(r"[A-Z]{2,}s")
@@ -165,7 +166,16 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         if defined:
             _add(found, defined.group(1), 0, "title_head")
             _add(found, defined.group(2), defined.start(2), "title_head")
-    for name in [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []:
+    coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
+    if coined_head and len(head.split()) == 1:
+        # "SGDFuse: SAM-Guided Diffusion for ...": the subtitle, or its words before the first
+        # preposition, is often the head's long form even when it does not spell every letter.
+        subtitle = _ARTICLE.sub("", sub)
+        cut = _SUBTITLE_CUT.search(subtitle)
+        for part, source in ((subtitle[: cut.start()] if cut else "", "title_prefix"),):
+            if part and len(part.split()) <= 10:
+                _add(found, part, title.find(part), source, key(head))
+    for name in coined_head:
         subtitle = _ARTICLE.sub("", sub)
         for spelled in {_words_spelling(subtitle, name), _shortest_spelling(subtitle, name)} - {""}:
             _add(found, spelled, title.find(spelled), "title_spelled", key(name))
@@ -283,7 +293,26 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
         if f.get(cue):
             f[f"{main}&{cue}"] = 1.0
     f["has_variants"] = float(_has_variant(view.whole, name))
+    if c.sources & {"title_prefix", "title_sub"} and view.has_sep:
+        f.update(_head_cover(view.head, name))
     return f
+
+
+def _head_cover(head: str, phrase: str) -> Features:
+    """How much of the title head's capitals the phrase's word initials spell, in order ("ANPrompt" and
+    "Anti-noise Prompt Tuning": all three), and whether it opens with a verb ("Enabling ...")."""
+    caps = [ch.lower() for ch in head if ch.isupper() or ch.isdigit()]
+    initials = [w[0].lower() for w in _WORD_SPLIT.split(phrase) if w and w.lower() not in _MINOR]
+    at = covered = 0
+    for ch in caps:
+        hit = next((j for j in range(at, len(initials)) if initials[j] == ch), -1)
+        if hit >= 0:
+            covered, at = covered + 1, hit + 1
+    share = covered / max(len(caps), 1)
+    first = phrase.split()[0] if phrase.split() else ""
+    return {"head_cover": share, "head_cover_all": float(share == 1.0), "head_cover_half": float(share >= 0.5),
+            "head_first_match": float(bool(caps) and bool(initials) and caps[0] == initials[0]),
+            "opens_ing": float(first.lower().endswith("ing")), "words_per_cap": len(initials) / max(len(caps), 1)}
 
 
 def _pairs(found: list[NameCandidate]) -> int:
