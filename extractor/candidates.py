@@ -130,7 +130,12 @@ _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
 _SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
 # "2nd place", "ranks 3rd": a leaderboard rank.
 _RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
-_RANK_BEFORE = re.compile(r"\brank(?:s|ed|ing)?\s+(?:#\s*)?$", re.I)
+_RANK_BEFORE = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|plac(?:es|ing)|finish(?:ed|es|ing))\s+(?:#\s*)?$", re.I)
+# "4th on Track 2", "1st for Greek", "3rd of 40 teams", not "the 4th of July": a rank among entrants.
+_RANK_ON = re.compile(r"(?:st|nd|rd|th)\s+(?:on|in|for|of|among|out\s+of|overall)\b", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# "Our contributions are twofold:": the number of parts of the paper, not a result.
+_PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(
     r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
@@ -217,7 +222,9 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
         return False
     if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
-    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)):
+    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)) or (
+        _RANK_ON.match(after) and not _THE_BEFORE.search(before)
+    ):
         return True
     if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
         return True
@@ -276,7 +283,10 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             continue
         before = text[max(0, start - 24) : start]
         bound = bound if bound != "exact" else _bound(before)
-        found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start)))
+        parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]))
+        if parts and not keep_all:
+            continue
+        found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     found.sort(key=lambda q: q.start)
     return _share_bounds(text, found)
 

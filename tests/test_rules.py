@@ -110,7 +110,8 @@ QUANTITIES = [
     # absolute levels reached: named before with "of", "=", a verb of reaching, or a speed/time unit after
     ("it runs at 13.2 fps with a latency as low as 289ms and a PDMS of 90.3", [(13.2, None, "abs", "exact"), (289, None, "abs", "up-to"), (90.3, None, "abs", "exact")]),
     ("SSIM = 0.920 and Cohen's d = 0.504 with k=2; TDT achieves 0.855 AUROC and 0.285 mAP50", [(0.92, None, "abs", "exact"), (0.504, None, "abs", "exact"), (0.855, None, "abs", "exact"), (0.285, None, "abs", "exact")]),
-    ("it ranks 2nd place and is 3rd on Track 1", [(2, None, "abs", "exact")]),
+    ("it ranks 2nd place and is 3rd on Track 1", [(2, None, "abs", "exact"), (3, None, "abs", "exact")]),
+    ("we placed 4th on Track 2 and 1st for Greek, on the 4th of July", [(4, None, "abs", "exact"), (1, None, "abs", "exact")]),
     ("76.4% mIoU at 31 images/s; 87.4 top-1 accuracy; 63.8 +/- 3.1% edge mAP; an improved TOP 1 score of 0.553",
      [(76.4, None, "%", "exact"), (31, None, "abs", "exact"), (87.4, None, "abs", "exact"), (63.8, None, "%", "exact"), (0.553, None, "abs", "exact")]),
     ("reducing its size from 12B to 2B", [(2, None, "abs", "exact")]),
@@ -123,6 +124,7 @@ QUANTITIES = [
     ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
     ("it steps: 1) encode 2) decode", []),
     ("a Cultural Probe Dataset (CPD) of 200 prompts", []),
+    ("Our contributions are threefold: (i) we", []),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
