@@ -484,3 +484,8 @@ def _parse_ids(spec: str) -> list[str]:
         raise InputError(f"{path}: no split named {key!r}; it has {', '.join(sorted(splits))}.")
     return list(splits[key])
 
+
+from extractor.web.commands import COMMANDS  # noqa: E402  (report, serve: they import cli's helpers)
+
+for _command in COMMANDS:
+    cli.add_command(_command)
