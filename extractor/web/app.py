@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Flask, abort, make_response, redirect, request
 from werkzeug.wrappers import Response
@@ -115,22 +116,24 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
         return page("app_paper.html", status, page=found[0], message=note, error=error, seen=json.dumps,
                     claim_seen=lambda c: json.dumps({k: getattr(c, k) for k in reviews.CLAIM_FIELDS}))
 
-    @app.get("/paper/<paper_id>")
+    @app.get("/paper/<path:paper_id>")
     def paper(paper_id: str) -> Response:
         return paper_page(paper_id)
 
-    def save(paper_id: str, review: reviews.Review, what: str) -> Response:
+    def save(paper_id: str, review: reviews.Review) -> Response:
         try:
             with store() as s, s.transaction("save the review") as conn:
                 reviews.record(conn, review)
         except reviews.ReviewRefused as e:
             return paper_page(paper_id, 409 if e.stale else 400, str(e), error=True)
-        return redirect(f"/paper/{paper_id}?saved={what}#{what.split()[0]}", 303)
+        what, anchor = (review.field, review.field) if review.field != "claim" else (
+            ("a new claim", "add-claim") if review.action == "add" else (f"claim {review.claim_idx}", f"claim-{review.claim_idx}"))
+        return redirect(f"/paper/{quote(paper_id, safe='')}?{urlencode({'saved': f'{what} ({review.action})'})}#{anchor}", 303)
 
     def who() -> str:
         return (request.cookies.get("reviewer") or reviewer).strip() or reviewer
 
-    @app.post("/paper/<paper_id>/field")
+    @app.post("/paper/<path:paper_id>/field")
     def review_field(paper_id: str) -> Response:
         form = request.form
         field, action = form.get("field", ""), form.get("action", "")
@@ -141,9 +144,9 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
             return paper_page(paper_id, 400, "The form was incomplete: reload the page and try again.", error=True)
         except reviews.ReviewRefused as e:
             return paper_page(paper_id, 400, str(e), error=True)
-        return save(paper_id, review, f"{field} ({action})")
+        return save(paper_id, review)
 
-    @app.post("/paper/<paper_id>/claim")
+    @app.post("/paper/<path:paper_id>/claim")
     def review_claim(paper_id: str) -> Response:
         form = request.form
         action = form.get("action", "")
@@ -168,7 +171,7 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
             return paper_page(paper_id, 400, "The form was incomplete: reload the page and try again.", error=True)
         except reviews.ReviewRefused as e:
             return paper_page(paper_id, 400, str(e), error=True)
-        return save(paper_id, review, f"claim {'new' if idx is None else idx} ({action})")
+        return save(paper_id, review)
 
     @app.post("/reviewer")
     def set_reviewer() -> Response:
