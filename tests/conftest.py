@@ -131,21 +131,19 @@ def count_done(db: Path) -> int:
 
 # --- browser (issue 13): chromium, offline_page -----------------------------------------------
 
-CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright (its own browser download needs the network). Missing fails."""
     from playwright.sync_api import sync_playwright
 
-    path = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
-    if path is None:
-        pytest.fail("Debian's chromium is missing: run `apt-get install -y chromium` (make test does it as root).")
+    from extractor.errors import ExtractorError
+    from extractor.web.browser import launch
+
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            chromium = launch(playwright)
+        except ExtractorError as e:
+            pytest.fail(str(e))
         yield chromium
         chromium.close()
 

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 BAR_HEIGHT = 18
 LABEL_WIDTH = 190
 BAR_WIDTH = 170
-NOTE_WIDTH = 230
+NOTE_WIDTH = 270
 
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float, str]], css_class: str = "", log: bool = False) -> Markup:
