@@ -21,6 +21,7 @@ from extractor.validate import mentions_value
 
 FIELDS = ("task", "domain", "architecture", "code_url")
 ACTIONS = ("accept", "correct", "drop", "add")
+ADDED_FROM = 1000  # added claims' indices start here, past any extraction's (store.py m002_reviews)
 CLAIM_FIELDS = ("metric", "kind", "value", "value_max", "unit", "direction", "bound", "baseline", "evidence",
                 "evidence_start", "evidence_end")
 
@@ -116,10 +117,8 @@ def record(db: duckdb.DuckDBPyConnection, review: Review) -> int:
         raise ReviewRefused(f"Unknown action {review.action!r}; use one of {', '.join(ACTIONS)}.")
     claim_idx = review.claim_idx
     if review.action == "add":
-        (claim_idx,) = db.execute(
-            "SELECT greatest((SELECT max(idx) FROM claims WHERE paper_id = ?),"
-            " (SELECT max(claim_idx) FROM reviews WHERE paper_id = ?), -1) + 1",
-            [review.paper_id, review.paper_id]).fetchone()
+        (claim_idx,) = db.execute("SELECT greatest(max(claim_idx) + 1, ?) FROM reviews WHERE paper_id = ?",
+                                  [ADDED_FROM, review.paper_id]).fetchone()
         now = None
     else:
         now = current(db, review.paper_id, review.field, claim_idx)

@@ -89,9 +89,12 @@ def m002_reviews(db: duckdb.DuckDBPyConnection) -> None:
     """A person's corrections (extractor serve) beside the extractions, which stay as made; views overlay them.
 
     One row per decision: `field` is task|domain|architecture|code_url (values JSON scalars) or `claim`
-    (values a claim as a JSON object, `claim_idx` its index; an added claim gets a new index). The latest
-    review of a (paper, field, claim) wins; `drop` hides a claim. `reviewed_extractions` and `reviewed_claims`
-    are what every reader sees (speedups, export, report); `extractions` and `claims` keep the machine's answer.
+    (values a claim as a JSON object, `claim_idx` its index; added claims are numbered from 1000, past any
+    extraction's). The latest review of a (paper, field, claim) wins; `drop` hides a claim. A review of an
+    extracted claim applies only while the claim at its index has the evidence it reviewed: a new extraction
+    that renumbers the claims does not inherit corrections meant for others. `reviewed_extractions` and
+    `reviewed_claims` are what readers see (speedups, export, report); `extractions` and `claims` keep the
+    machine's answer.
     """
     fields = ("task", "domain", "architecture", "code_url", "claim")
     db.execute(f"""
@@ -115,9 +118,12 @@ def m002_reviews(db: duckdb.DuckDBPyConnection) -> None:
             LEFT JOIN latest_reviews d ON d.paper_id = e.paper_id AND d.field = 'domain'
             LEFT JOIN latest_reviews a ON a.paper_id = e.paper_id AND a.field = 'architecture'
             LEFT JOIN latest_reviews u ON u.paper_id = e.paper_id AND u.field = 'code_url';
+        CREATE VIEW claim_reviews AS SELECT r.* FROM latest_reviews r WHERE r.field = 'claim' AND (r.claim_idx >= 1000
+            OR EXISTS (SELECT 1 FROM claims c WHERE c.paper_id = r.paper_id AND c.idx = r.claim_idx
+                       AND c.evidence = r.old_value->>'evidence'));
         CREATE VIEW reviewed_claims AS
-            SELECT c.* FROM claims c WHERE NOT EXISTS (SELECT 1 FROM latest_reviews r
-                WHERE r.paper_id = c.paper_id AND r.field = 'claim' AND r.claim_idx = c.idx)
+            SELECT c.* FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_reviews r
+                WHERE r.paper_id = c.paper_id AND r.claim_idx = c.idx)
             UNION ALL
             SELECT r.paper_id, r.claim_idx AS idx, r.new_value->>'metric' AS metric, r.new_value->>'kind' AS kind,
                 (r.new_value->>'value')::DOUBLE AS value, (r.new_value->>'value_max')::DOUBLE AS value_max,
@@ -125,7 +131,7 @@ def m002_reviews(db: duckdb.DuckDBPyConnection) -> None:
                 r.new_value->>'baseline' AS baseline, r.new_value->>'evidence' AS evidence,
                 (r.new_value->>'evidence_start')::INTEGER AS evidence_start,
                 (r.new_value->>'evidence_end')::INTEGER AS evidence_end
-            FROM latest_reviews r WHERE r.field = 'claim' AND r.action <> 'drop';
+            FROM claim_reviews r WHERE r.action <> 'drop';
     """)
 
 

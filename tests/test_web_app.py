@@ -116,26 +116,25 @@ def test_two_reviewers_editing_one_field_the_second_is_refused(tricky_db, serve,
         assert store.query("SELECT reviewer, new_value FROM reviews")[1] == [("alice", '"long-context inference"')]
 
 
+def add_claim(page, evidence: str, value: str) -> None:
+    """Select `evidence` in the abstract and add an accuracy improvement of `value` points."""
+    form = page.locator("#add-claim")
+    page.evaluate(SELECT_JS, evidence)
+    assert evidence in page.locator("#selection").inner_text()
+    form.locator("input[name=metric]").fill("accuracy")
+    form.locator("input[name=value]").fill(value)
+    form.locator("select[name=kind]").select_option("improvement")
+    form.locator("select[name=unit]").select_option("abs")
+    form.locator("#add-button").click()
+
+
 def test_a_claim_added_by_selecting_its_evidence_gets_the_app_s_offsets(tricky_db, serve, offline_page):
     base = serve(tricky_db)
     page = offline_page.page
     page.goto(f"{base}/paper/x1")
-    form = page.locator("#add-claim")
-    page.evaluate(SELECT_JS, "2.1 points")
-    assert "2.1 points" in page.locator("#selection").inner_text()
-    form.locator("input[name=metric]").fill("accuracy")
-    form.locator("input[name=value]").fill("5")
-    form.locator("select[name=kind]").select_option("improvement")
-    form.locator("select[name=unit]").select_option("abs")
-    form.locator("#add-button").click()
+    add_claim(page, "2.1 points", "5")
     assert "does not state the value 5" in page.locator("#message").inner_text()
-
-    page.evaluate(SELECT_JS, "2.1 points")
-    form.locator("input[name=metric]").fill("accuracy")
-    form.locator("input[name=value]").fill("2.1")
-    form.locator("select[name=kind]").select_option("improvement")
-    form.locator("select[name=unit]").select_option("abs")
-    form.locator("#add-button").click()
+    add_claim(page, "2.1 points", "2.1")
     assert "Saved: a new claim (add)" in page.locator("#message").inner_text()
     with Store(tricky_db, read_only=True) as store:
         [(_, x)] = store.extractions(["x1"])
@@ -205,3 +204,18 @@ def test_the_queue_puts_likely_wrong_records_first_and_drops_reviewed_problems()
                 Problem("d", "low-confidence", "domain", "'code' has probability 0.10; check it")]
     assert [i.paper_id for i in queue.order(problems, {})] == ["c", "d", "b", "a"]
     assert [i.paper_id for i in queue.order(problems, {"c": {"claims[1]"}, "d": {"domain"}})] == ["b", "a"]
+
+
+def test_a_new_extraction_that_renumbers_claims_does_not_inherit_their_corrections(tricky_db):
+    with Store(tricky_db) as store:
+        with store.transaction("review") as db:
+            seen = reviews.current(db, "x1", "claim", 0)
+            reviews.record(db, reviews.Review("x1", "claim", "correct", seen, seen | {"value": 4.5}, "alice", 0))
+            reviews.record(db, reviews.Review("x1", "claim", "drop", reviews.current(db, "x1", "claim", 2), None, "alice", 2))
+        [(_, x)] = store.extractions(["x1"])
+        assert [c.value for c in x.claims] == [4.5, 40]
+        [(_, raw)] = store.extractions(["x1"], reviewed=False)
+        run = store.start_run("again", {})
+        store.write_extraction(run, "again", "x1", raw.model_copy(update={"claims": raw.claims[::-1]}), [], {}, {})
+        [(_, again)] = store.extractions(["x1"])
+    assert [(c.metric, c.value) for c in again.claims] == [("accuracy", 2.1), ("memory", 40), ("inference speed", 3.5)]
