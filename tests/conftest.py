@@ -194,9 +194,11 @@ TRICKY_ABSTRACT = ("We study 𝒪(n) attention <img src=x onerror=alert(2)> for 
 @pytest.fixture
 def tricky_db(tmp_path: Path) -> str:
     """A database with one hostile paper (script in the title, HTML in the abstract, a javascript: code URL, a
-    character outside the BMP before the evidence) whose three claims overlap, plus one plain paper."""
+    character outside the BMP before the evidence) whose three claims overlap, plus one plain paper; each has
+    a stored problem (x2 a low-confidence domain)."""
     from extractor.schema import Claim, Extraction, Paper
     from extractor.store import Store
+    from extractor.validate import Problem
 
     def claim(evidence: str, **fields: Any) -> Claim:
         start = TRICKY_ABSTRACT.index(evidence)
@@ -216,8 +218,10 @@ def tricky_db(tmp_path: Path) -> str:
         store.add_papers([Paper(id="x1", title=INJECTION, abstract=TRICKY_ABSTRACT),
                           Paper(id="x2", title="A plain paper", abstract="We classify images with 2 layers.")])
         run = store.start_run("test", {})
-        store.write_extraction(run, "test", "x1", hostile, [], {}, {})
-        store.write_extraction(run, "test", "x2", plain, [], {}, {})
+        store.write_extraction(run, "test", "x1", hostile, [
+            Problem("x1", "metric-not-a-metric", "claims[2].metric", "'accuracy' <b>is</b> fine")], {}, {})
+        store.write_extraction(run, "test", "x2", plain, [
+            Problem("x2", "low-confidence", "domain", "'vision' has probability 0.40; check it")], {}, {})
         store.finish_run(run)
     return db
 

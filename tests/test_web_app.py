@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -219,3 +220,31 @@ def test_a_new_extraction_that_renumbers_claims_does_not_inherit_their_correctio
         store.write_extraction(run, "again", "x1", raw.model_copy(update={"claims": raw.claims[::-1]}), [], {}, {})
         [(_, again)] = store.extractions(["x1"])
     assert [(c.metric, c.value) for c in again.claims] == [("accuracy", 2.1), ("memory", 40), ("inference speed", 3.5)]
+
+
+def test_the_queue_page_lists_open_problems_and_a_review_settles_them(tricky_db):
+    client = create_app(tricky_db).test_client()
+    page = client.get("/queue").get_data(as_text=True)
+    assert page.index("/paper/x2") < page.index("/paper/x1")  # 1 + (1 - 0.40) outweighs a metric that is not one
+    assert "&#39;accuracy&#39; &lt;b&gt;is&lt;/b&gt; fine" in page
+    with Store(tricky_db) as store, store.transaction("review") as db:
+        reviews.record(db, reviews.Review("x2", "domain", "accept", "vision", None, "alice"))
+    page = client.get("/queue").get_data(as_text=True)
+    assert "/paper/x2" not in page and "/paper/x1" in page
+
+
+def test_serve_binds_loopback_and_elsewhere_prints_a_token(tricky_db):
+    process = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", tricky_db, "--host", "0.0.0.0",
+                                "--port", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        assert line.startswith("Review app on http://0.0.0.0:") and "?token=" in line, line
+        url = line.split()[3].replace("0.0.0.0", "127.0.0.1")
+        assert urllib.request.urlopen(url).status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url.split("?")[0])
+        assert refused.value.code == 403
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=30)
+    assert "Stopped; every review was saved" in rest

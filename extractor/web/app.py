@@ -175,7 +175,8 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
 
     @app.post("/reviewer")
     def set_reviewer() -> Response:
-        response = redirect(request.form.get("back", "/") if request.form.get("back", "").startswith("/") else "/", 303)
+        back = request.form.get("back", "/")
+        response = redirect(back if back.startswith("/") and not back.startswith("//") else "/", 303)  # this site only
         response.set_cookie("reviewer", request.form.get("name", "").strip()[:60] or reviewer, samesite="Strict")
         return response
 

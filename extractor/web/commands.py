@@ -78,11 +78,12 @@ def serve(host: str, port: int, token: str | None, reviewer: str, db: str) -> No
     url = f"http://{shown}:{server.server_port}/" + (f"?token={token}" if token else "")
     click.echo(f"Review app on {url}  (Ctrl-C to stop; the database {db} is opened per request)", err=True)
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's returns on Ctrl-C
     except KeyboardInterrupt:
-        click.echo("Stopped; every review was saved when it was made.", err=True)
+        pass
     finally:
         server.server_close()
+    click.echo("Stopped; every review was saved when it was made.", err=True)
 
 
 COMMANDS = [report, serve]

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from extractor.report import compact_number
 from extractor.schema import ARCHITECTURES, BOUNDS, DIRECTIONS, DOMAINS, KINDS, UNITS, Extraction, Paper, export_record
 from extractor.store import Store
-from extractor.validate import Problem
+from extractor.validate import Problem, check_stored
 from extractor.web import charts, marks
 
 
@@ -68,14 +68,20 @@ def reviewed_targets(store: Store) -> dict[str, set[str]]:
 
 
 def paper_pages(store: Store, ids: list[str] | None = None) -> list[PaperPage]:
-    """Every paper (or those in `ids`) with its reviewed extraction, stored problems and the store rules' findings."""
-    papers = [p for p in store.papers() if ids is None or p.id in ids]
+    """Every paper (or those in `ids`) with its reviewed extraction, stored problems and the store rules' findings
+    (checked on the reviewed claims: a reviewer's added evidence is checked too)."""
+    if ids is None:
+        papers, stored = list(store.papers()), store.problems()
+    else:
+        papers = [p for p in map(store.paper, ids) if p is not None]
+        stored = [problem for p in papers for problem in store.problems(p.id)]
     found = dict(store.extractions([p.id for p in papers]))
     problems: dict[str, list[Problem]] = defaultdict(list)
-    for problem in store.problems() + store.stored_problems():
+    for problem in stored:
         problems[problem.paper_id].append(problem)
     reviewed = reviewed_targets(store)
-    return [PaperPage(p, found.get(p.id), problems[p.id], reviewed.get(p.id, set())) for p in papers]
+    return [PaperPage(p, found.get(p.id), problems[p.id] + (check_stored(p, found[p.id]) if p.id in found else []),
+                      reviewed.get(p.id, set())) for p in papers]
 
 
 def speedup_rows(store: Store) -> list[dict[str, Any]]:
