@@ -91,6 +91,22 @@ def test_a_correction_clicked_in_the_app_lands_in_duckdb_and_in_speedups(tricky_
     assert offline_page.dialogs == []
 
 
+def test_after_a_drop_the_next_claims_keep_their_own_forms(tricky_db, serve, offline_page):
+    page = offline_page.page
+    page.goto(f"{serve(tricky_db)}/paper/x1")
+    page.locator("#claim-1 button[value=drop]").click()
+    assert "Saved: claim 1 (drop)" in page.locator("#message").inner_text()
+    assert page.locator("#claim-1").count() == 0
+    page.locator("#claim-2 input[name=metric]").fill("top-1 accuracy")
+    page.locator("#claim-2 button[value=correct]").click()
+    assert "Saved: claim 2 (correct)" in page.locator("#message").inner_text()
+    page.locator("mark").last.focus()
+    assert "claim 2 · improvement: top-1 accuracy" in page.locator("#tip").inner_text()
+    with Store(tricky_db, read_only=True) as store:
+        [(_, x)] = store.extractions(["x1"])
+    assert [c.metric for c in x.claims] == ["inference speed", "top-1 accuracy"]
+
+
 def test_two_reviewers_editing_one_field_the_second_is_refused(tricky_db, serve, browser):
     base = serve(tricky_db)
     alice, bob = OfflinePage(browser), OfflinePage(browser)

@@ -39,7 +39,7 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
     """The review app over the DuckDB file `db`; with `token`, every request must carry it (once in ?token=)."""
     app = Flask(__name__, static_folder="static", static_url_path="/assets")
     form_secret = secrets.token_urlsafe(16)  # in every form: another site cannot post to the app (CSRF)
-    one_at_a_time = threading.Lock()  # DuckDB allows one read-write connection config per file in a process
+    one_at_a_time = threading.Lock()  # one connection at a time: requests are short, and each closes the file
     env = environment()
 
     @contextmanager
@@ -52,7 +52,9 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
                     opened = Store(db)
                     break
                 except StoreError as e:
-                    if "in another process" not in str(e) or time.monotonic() >= deadline:
+                    if "in another process" not in str(e):
+                        raise
+                    if time.monotonic() >= deadline:
                         raise Busy(str(e)) from e
                     time.sleep(0.2)
             with opened:
@@ -87,6 +89,10 @@ def create_app(db: str, token: str | None = None, reviewer: str = "reviewer", re
     def busy(e: Busy) -> Response:
         return page("app_message.html", 503, title="The database is busy", message=str(e)
                     + " Nothing was saved; try again in a moment.")
+
+    @app.errorhandler(StoreError)
+    def store_error(e: StoreError) -> Response:
+        return page("app_message.html", 500, title="The database could not be used", message=str(e))
 
     @app.get("/favicon.ico")
     def favicon() -> Response:

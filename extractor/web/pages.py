@@ -38,6 +38,7 @@ class PaperPage:
     extraction: Extraction | None
     problems: list[Problem] = field(default_factory=list)
     reviewed: set[str] = field(default_factory=set)  # fields and `claims[i]` a person reviewed
+    claim_ids: list[int] = field(default_factory=list)  # each claim's stored index: a dropped claim leaves a gap
 
     @property
     def segments(self) -> list[marks.Segment]:
@@ -50,8 +51,8 @@ class PaperPage:
         claims = self.extraction.claims if self.extraction else []
         base = export_record(self.paper.id, self.extraction) if self.extraction else {"id": self.paper.id}
         return base | {"title": self.paper.title, "claims": [
-            c.model_dump() | {"evidence_start": c.evidence_start, "evidence_end": c.evidence_end,
-                              "summary": marks.claim_summary(c)} for c in claims]}
+            c.model_dump() | {"evidence_start": c.evidence_start, "evidence_end": c.evidence_end, "idx": idx,
+                              "summary": marks.claim_summary(c)} for c, idx in zip(claims, self.claim_ids)]}
 
     @property
     def confidence(self) -> list[Problem]:
@@ -80,8 +81,12 @@ def paper_pages(store: Store, ids: list[str] | None = None) -> list[PaperPage]:
     for problem in stored:
         problems[problem.paper_id].append(problem)
     reviewed = reviewed_targets(store)
+    claim_ids: dict[str, list[int]] = defaultdict(list)
+    for pid, idx in store.query("SELECT paper_id, idx FROM reviewed_claims WHERE paper_id IN (SELECT unnest(?::VARCHAR[]))"
+                                " ORDER BY paper_id, idx", [[p.id for p in papers]])[1]:
+        claim_ids[pid].append(idx)  # the order store.extractions() gives the claims in
     return [PaperPage(p, found.get(p.id), problems[p.id] + (check_stored(p, found[p.id]) if p.id in found else []),
-                      reviewed.get(p.id, set())) for p in papers]
+                      reviewed.get(p.id, set()), claim_ids[p.id]) for p in papers]
 
 
 def speedup_rows(store: Store) -> list[dict[str, Any]]:

@@ -65,7 +65,7 @@
     const claims = JSON.parse(data.textContent).claims || [];
     const show = function (mark) {
       tip.textContent = mark.dataset.claims.split(" ").map(function (i) {
-        return "claim " + i + " · " + claims[Number(i)].summary;
+        return "claim " + claims[Number(i)].idx + " · " + claims[Number(i)].summary;
       }).join("\n");
       const box = mark.getBoundingClientRect();
       tip.style.left = (window.scrollX + box.left) + "px";
