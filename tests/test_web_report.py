@@ -105,7 +105,12 @@ def test_the_speedup_table_sorts_and_filters(sample_report, offline_page):
     page = offline_page.page
     page.goto((site / "index.html").as_uri())
     table = page.locator("#speedups")
-    values = lambda: [float(v) for v in table.locator("tbody tr:not([hidden]) td.num").evaluate_all("cs => cs.map(c => c.dataset.sort)")]
+
+    def values() -> list[float]:
+        """The value column's sort keys of the rows shown, top to bottom."""
+        cells = table.locator("tbody tr:not([hidden]) td.num")
+        return [float(v) for v in cells.evaluate_all("cells => cells.map(c => c.dataset.sort)")]
+
     assert len(values()) == len(speedups) > 5
 
     table.get_by_role("button", name="value").click()

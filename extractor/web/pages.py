@@ -52,7 +52,7 @@ class PaperPage:
         base = export_record(self.paper.id, self.extraction) if self.extraction else {"id": self.paper.id}
         return base | {"title": self.paper.title, "claims": [
             c.model_dump() | {"evidence_start": c.evidence_start, "evidence_end": c.evidence_end, "idx": idx,
-                              "summary": marks.claim_summary(c)} for c, idx in zip(claims, self.claim_ids)]}
+                              "summary": marks.claim_summary(c)} for c, idx in zip(claims, self.claim_ids, strict=True)]}
 
     @property
     def confidence(self) -> list[Problem]:
@@ -86,7 +86,7 @@ def paper_pages(store: Store, ids: list[str] | None = None) -> list[PaperPage]:
                                 " ORDER BY paper_id, idx", [[p.id for p in papers]])[1]:
         claim_ids[pid].append(idx)  # the order store.extractions() gives the claims in
     return [PaperPage(p, found.get(p.id), problems[p.id] + (check_stored(p, found[p.id]) if p.id in found else []),
-                      reviewed.get(p.id, set()), claim_ids[p.id]) for p in papers]
+                      reviewed.get(p.id, set()), claim_ids[p.id] if p.id in found else []) for p in papers]
 
 
 def speedup_rows(store: Store) -> list[dict[str, Any]]:
