@@ -264,3 +264,12 @@ def test_serve_binds_loopback_and_elsewhere_prints_a_token(tricky_db):
         process.send_signal(signal.SIGINT)
         _, rest = process.communicate(timeout=30)
     assert "Stopped; every review was saved" in rest
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("", ["x1", "x2"]), ("PLAIN", ["x2"]), ("onerror", ["x1"]), ("image classification", ["x2"]),
+    ("bert", ["x1"]), ("top-1", []), ("%", ["x1"])])
+def test_search_looks_in_titles_abstracts_tasks_and_claims(tricky_db, text, found):
+    client = create_app(tricky_db).test_client()
+    page = client.get("/", query_string={"q": text}).get_data(as_text=True)
+    assert [pid for pid in ("x1", "x2") if f'href="/paper/{pid}"' in page] == found
