@@ -38,11 +38,11 @@ browser:
 	test -x /usr/lib/chromium/chromium || test -x /usr/bin/chromium || \
 		{ apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
-# The README's pictures of the report, from the bundled corpus (rules only: the same every time).
+# The README's pictures of the report and the review app, from the bundled corpus (rules only: the same every time).
 screenshots: setup browser
 	$(BIN)/extractor extract --sample --no-model --db outputs/screenshots.duckdb
 	$(BIN)/extractor report --db outputs/screenshots.duckdb --out outputs/screenshots
-	$(BIN)/python docs/screenshots.py outputs/screenshots docs/img
+	$(BIN)/python docs/screenshots.py outputs/screenshots.duckdb outputs/screenshots docs/img
 
 # Refit every learned component from the expert answers in ../shared/data (fixed seeds) and
 # print the dev figures; the JSON files it writes under extractor/data/ are committed.
