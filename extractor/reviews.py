@@ -123,8 +123,8 @@ def record(db: duckdb.DuckDBPyConnection, review: Review) -> int:
     else:
         now = current(db, review.paper_id, review.field, claim_idx)
         if review.field == "claim" and now is None:
-            raise ReviewRefused(f"Claim {claim_idx} of {review.paper_id} was dropped by another review; reload the page.",
-                                stale=True)
+            raise ReviewRefused(f"Not saved: claim {claim_idx} of {review.paper_id} is gone (dropped by another reviewer, "
+                                "or replaced by a new extraction). Reload the page.", stale=True)
         if not _same(now, review.seen):
             who = db.execute("SELECT reviewer, reviewed_at FROM latest_reviews WHERE paper_id = ? AND field = ?"
                              " AND claim_idx IS NOT DISTINCT FROM ?", [review.paper_id, review.field, claim_idx]).fetchone()

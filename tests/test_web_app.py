@@ -273,3 +273,12 @@ def test_search_looks_in_titles_abstracts_tasks_and_claims(tricky_db, text, foun
     client = create_app(tricky_db).test_client()
     page = client.get("/", query_string={"q": text}).get_data(as_text=True)
     assert [pid for pid in ("x1", "x2") if f'href="/paper/{pid}"' in page] == found
+
+
+def test_a_review_of_a_claim_another_reviewer_dropped_is_refused(tricky_db):
+    with Store(tricky_db) as store, store.transaction("review") as db:
+        seen = reviews.current(db, "x1", "claim", 2)
+        reviews.record(db, reviews.Review("x1", "claim", "drop", seen, None, "alice", 2))
+        with pytest.raises(reviews.ReviewRefused, match="claim 2 of x1 is gone") as refused:
+            reviews.record(db, reviews.Review("x1", "claim", "correct", seen, seen | {"value": 3}, "bob", 2))
+    assert refused.value.stale

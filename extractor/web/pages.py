@@ -54,11 +54,6 @@ class PaperPage:
             c.model_dump() | {"evidence_start": c.evidence_start, "evidence_end": c.evidence_end, "idx": idx,
                               "summary": marks.claim_summary(c)} for c, idx in zip(claims, self.claim_ids, strict=True)]}
 
-    @property
-    def confidence(self) -> list[Problem]:
-        """The learned answers less sure than their threshold (the `low-confidence` problems)."""
-        return [p for p in self.problems if p.rule == "low-confidence"]
-
 
 def reviewed_targets(store: Store) -> dict[str, set[str]]:
     """Paper id -> the fields (`task`, `claims[2]`) a person reviewed, to mark them on the pages."""
