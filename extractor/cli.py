@@ -283,7 +283,8 @@ def _print_summary(summary, skipped: int, db: str) -> None:
 def sql(query: str, fmt: str, db: str) -> None:
     """Run a SQL QUERY against the database.
 
-    Tables: papers, runs, extractions, claims, introduced, problems.
+    Tables: papers, runs, extractions, claims, introduced, problems, reviews; the views
+    reviewed_extractions and reviewed_claims apply the reviews made in `extractor serve`.
 
     \b
     Example:
@@ -397,7 +398,8 @@ def export(fmt: str, output: str, db: str) -> None:
 
 
 @cli.command(name="eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold-from-reviews", "from_reviews", is_flag=True, help="Score against the corrections made in `extractor serve` (the reviewed papers) instead of GOLD.")
 @click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Score a JSONL export instead of the database.")
 @click.option("--ids", help="Only these ids: comma-separated, @FILE (one per line) or @SPLIT.json:NAME.")
 @click.option("--split", help="Only this split (train, dev, test) of the split file beside GOLD (GOLD_split.json).")
@@ -405,28 +407,45 @@ def export(fmt: str, output: str, db: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @db_option
 @handle_errors
-def eval_command(gold: str, pred: str | None, ids: str | None, split: str | None, explain: bool, fmt: str, db: str) -> None:
+def eval_command(gold: str | None, from_reviews: bool, pred: str | None, ids: str | None, split: str | None, explain: bool,
+                 fmt: str, db: str) -> None:
     """Score extractions against answers in GOLD (dev_gold.jsonl's format); same figures as eval/score.py.
+
+    The database's answers are scored as the rules and model made them, without the reviews.
 
     \b
     Examples:
         extractor eval ../shared/data/dev_gold.jsonl --explain
         extractor eval ../shared/data/arxiv_gold.jsonl --split test --db outputs/arxiv_test.duckdb
+        extractor eval --gold-from-reviews --explain
     """
     from extractor.evaluate import explain as explain_diffs
     from extractor.evaluate import load_records, score
     from extractor.report import diff_text, score_table
     from extractor.schema import export_record
 
-    answers = load_records(gold)
+    if bool(gold) == from_reviews:
+        raise click.UsageError("Give a GOLD file or --gold-from-reviews, one of them.")
+    if from_reviews:
+        from extractor.reviews import gold_from_reviews
+
+        with _open_store(db, read_only=True) as store:
+            answers = gold_from_reviews(store)
+        if not answers:
+            raise InputError(f"No review in {db} yet: correct or accept some answers in `extractor serve --db {db}` first.")
+        gold = f"the reviews in {db}"
+    else:
+        answers = load_records(gold)
     abstracts = None  # with the database at hand, evidence is checked verbatim against the stored abstracts
     if pred:
         predictions = load_records(pred)
     else:
         with _open_store(db, read_only=True) as store:
-            predictions = {pid: export_record(pid, e) for pid, e in store.extractions()}
+            predictions = {pid: export_record(pid, e) for pid, e in store.extractions(reviewed=False)}
             abstracts = {p.id: {"abstract": p.abstract} for p in store.papers()}
     if split:
+        if from_reviews:
+            raise click.UsageError("--split reads the split file beside a GOLD file; with --gold-from-reviews use --ids.")
         splits = Path(gold).with_name(Path(gold).stem + "_split.json")
         if ids:
             raise click.UsageError("Give --split or --ids, not both.")
@@ -484,3 +503,8 @@ def _parse_ids(spec: str) -> list[str]:
         raise InputError(f"{path}: no split named {key!r}; it has {', '.join(sorted(splits))}.")
     return list(splits[key])
 
+
+from extractor.web.commands import COMMANDS  # noqa: E402  (report, serve: they import cli's helpers)
+
+for _command in COMMANDS:
+    cli.add_command(_command)

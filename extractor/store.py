@@ -84,6 +84,57 @@ def m001_initial(db: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+@migration
+def m002_reviews(db: duckdb.DuckDBPyConnection) -> None:
+    """A person's corrections (extractor serve) beside the extractions, which stay as made; views overlay them.
+
+    One row per decision: `field` is task|domain|architecture|code_url (values JSON scalars) or `claim`
+    (values a claim as a JSON object, `claim_idx` its index; added claims are numbered from 1000, past any
+    extraction's). The latest review of a (paper, field, claim) wins; `drop` hides a claim. A review of an
+    extracted claim applies only while the claim at its index has the evidence it reviewed: a new extraction
+    that renumbers the claims does not inherit corrections meant for others. `reviewed_extractions` and
+    `reviewed_claims` are what readers see (speedups, export, report); `extractions` and `claims` keep the
+    machine's answer.
+    """
+    fields = ("task", "domain", "architecture", "code_url", "claim")
+    db.execute(f"""
+        CREATE SEQUENCE reviews_id_seq START 1;
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY DEFAULT nextval('reviews_id_seq'), paper_id VARCHAR NOT NULL,
+            field VARCHAR NOT NULL {_in("field", fields)}, claim_idx INTEGER,
+            action VARCHAR NOT NULL {_in("action", ("accept", "correct", "drop", "add"))},
+            old_value JSON, new_value JSON, reviewer VARCHAR NOT NULL, reviewed_at TIMESTAMP NOT NULL DEFAULT {_NOW},
+            CHECK ((field = 'claim') = (claim_idx IS NOT NULL)));
+        CREATE VIEW latest_reviews AS SELECT * FROM reviews
+            QUALIFY row_number() OVER (PARTITION BY paper_id, field, claim_idx ORDER BY id DESC) = 1;
+        CREATE VIEW reviewed_extractions AS
+            SELECT e.* REPLACE (
+                CASE WHEN t.id IS NULL THEN e.task ELSE t.new_value->>'$' END AS task,
+                CASE WHEN d.id IS NULL THEN e.domain ELSE d.new_value->>'$' END AS domain,
+                CASE WHEN a.id IS NULL THEN e.architecture ELSE a.new_value->>'$' END AS architecture,
+                CASE WHEN u.id IS NULL THEN e.code_url ELSE u.new_value->>'$' END AS code_url)
+            FROM extractions e
+            LEFT JOIN latest_reviews t ON t.paper_id = e.paper_id AND t.field = 'task'
+            LEFT JOIN latest_reviews d ON d.paper_id = e.paper_id AND d.field = 'domain'
+            LEFT JOIN latest_reviews a ON a.paper_id = e.paper_id AND a.field = 'architecture'
+            LEFT JOIN latest_reviews u ON u.paper_id = e.paper_id AND u.field = 'code_url';
+        CREATE VIEW claim_reviews AS SELECT r.* FROM latest_reviews r WHERE r.field = 'claim' AND (r.claim_idx >= 1000
+            OR EXISTS (SELECT 1 FROM claims c WHERE c.paper_id = r.paper_id AND c.idx = r.claim_idx
+                       AND c.evidence = r.old_value->>'evidence'));
+        CREATE VIEW reviewed_claims AS
+            SELECT c.* FROM claims c WHERE NOT EXISTS (SELECT 1 FROM claim_reviews r
+                WHERE r.paper_id = c.paper_id AND r.claim_idx = c.idx)
+            UNION ALL
+            SELECT r.paper_id, r.claim_idx AS idx, r.new_value->>'metric' AS metric, r.new_value->>'kind' AS kind,
+                (r.new_value->>'value')::DOUBLE AS value, (r.new_value->>'value_max')::DOUBLE AS value_max,
+                r.new_value->>'unit' AS unit, r.new_value->>'direction' AS direction, r.new_value->>'bound' AS bound,
+                r.new_value->>'baseline' AS baseline, r.new_value->>'evidence' AS evidence,
+                (r.new_value->>'evidence_start')::INTEGER AS evidence_start,
+                (r.new_value->>'evidence_end')::INTEGER AS evidence_end
+            FROM claim_reviews r WHERE r.action <> 'drop';
+    """)
+
+
 def _migrate(db: duckdb.DuckDBPyConnection) -> None:
     """Apply, in order, each migration not yet recorded in _migrations; each in its own transaction."""
     db.execute(f"""CREATE TABLE IF NOT EXISTS _migrations (
@@ -198,6 +249,12 @@ class Store:
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._errors("read"):
             return self._db.execute(sql, params).fetchall()
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection inside one transaction, for modules that keep their own rows (reviews.py)."""
+        with self._errors(action), _transaction(self._db):
+            yield self._db
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -318,9 +375,13 @@ class Store:
         rows = self._rows("SELECT paper_id FROM extractions WHERE config_key = ? AND status = 'ok'", [config_key])
         return {paper_id for (paper_id,) in rows}
 
-    def extractions(self, ids: Iterable[str] | None = None) -> Iterator[tuple[str, Extraction]]:
-        """Successful extractions by paper id, rebuilt with claims in stored order and evidence offsets."""
-        sql = "SELECT paper_id, task, domain, architecture, code_url FROM extractions WHERE status = 'ok'"
+    def extractions(self, ids: Iterable[str] | None = None, reviewed: bool = True) -> Iterator[tuple[str, Extraction]]:
+        """Successful extractions by paper id, rebuilt with claims in stored order and evidence offsets.
+
+        With `reviewed`, a person's corrections (the reviews table) replace what they correct; without, the
+        answers are the machine's own (what eval scores)."""
+        extractions, claims_table = ("reviewed_extractions", "reviewed_claims") if reviewed else ("extractions", "claims")
+        sql = f"SELECT paper_id, task, domain, architecture, code_url FROM {extractions} WHERE status = 'ok'"
         if ids is None:
             heads = self._rows(sql + " ORDER BY paper_id")
         else:
@@ -330,7 +391,7 @@ class Store:
             chunk_ids = [h[0] for h in chunk]
             claims: dict[str, list[Claim]] = {}
             for paper_id, *values in self._rows(
-                f"SELECT paper_id, {', '.join(_CLAIM_COLUMNS)} FROM claims"
+                f"SELECT paper_id, {', '.join(_CLAIM_COLUMNS)} FROM {claims_table}"
                 " WHERE paper_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY paper_id, idx",
                 [chunk_ids],
             ):
@@ -384,7 +445,7 @@ class Store:
         self, task: str | None = None, architecture: str | None = None, min_value: float | None = None,
         min_percent: float | None = None,
     ) -> tuple[list[str], list[tuple]]:
-        """The comparison table of reported speed-ups: ratios (x) first, then percentages, each largest first;
+        """The comparison table of reported speed-ups, reviews applied: ratios (x) first, then percentages, each largest first;
         `task` matches a substring, any case. A percentage is not a factor ("30% faster" is not 30x), so
         `min_value` keeps ratios of at least that many times and `min_percent` percentages of at least that
         many percent; given either, only the units it names are kept."""
@@ -403,8 +464,8 @@ class Store:
             SELECT p.id AS paper_id, p.title,
                 (SELECT i.name FROM introduced i WHERE i.paper_id = p.id ORDER BY i.idx LIMIT 1) AS method,
                 c.metric, c.value, c.value_max, c.bound, c.unit, c.direction, c.baseline, e.task, e.architecture
-            FROM claims c
-            JOIN extractions e ON e.paper_id = c.paper_id AND e.status = 'ok'
+            FROM reviewed_claims c
+            JOIN reviewed_extractions e ON e.paper_id = c.paper_id AND e.status = 'ok'
             JOIN papers p ON p.id = c.paper_id
             WHERE {" AND ".join(where)}
             ORDER BY c.unit = 'x' DESC, c.unit, c.value DESC, p.id, c.idx"""

@@ -127,3 +127,103 @@ def count_done(db: Path) -> int:
     finally:
         for f in (copy, copy.with_suffix(".copy.wal")):
             f.unlink(missing_ok=True)
+
+
+# --- browser (issue 13): chromium, offline_page -----------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (its own browser download needs the network). Missing fails."""
+    from playwright.sync_api import sync_playwright
+
+    from extractor.errors import ExtractorError
+    from extractor.web.browser import launch
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch(playwright)
+        except ExtractorError as e:
+            pytest.fail(str(e))
+        yield chromium
+        chromium.close()
+
+
+class OfflinePage:
+    """A page in its own browser context that aborts every request not to file:// or loopback, and records
+    those requests and any dialog (alert, confirm) a script opened."""
+
+    def __init__(self, browser: Any) -> None:
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Any) -> None:
+        from urllib.parse import urlsplit
+
+        url = route.request.url
+        if url.startswith(("file:", "data:")) or urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[OfflinePage]:
+    """An OfflinePage; the test fails if the page asked the network for anything or a script failed."""
+    page = OfflinePage(browser)
+    yield page
+    page.context.close()
+    assert page.blocked == [], f"the page requested non-local URLs: {page.blocked}"
+    assert page.errors == [], f"scripts failed in the page: {page.errors}"
+
+INJECTION = "</script><script>alert(1)</script>"
+TRICKY_ABSTRACT = ("We study 𝒪(n) attention <img src=x onerror=alert(2)> for long inputs. FastNet runs 3.5x faster than "
+                   "BERT and cuts memory by 40% while improving accuracy by 2.1 points.")
+
+
+@pytest.fixture
+def tricky_db(tmp_path: Path) -> str:
+    """A database with one hostile paper (script in the title, HTML in the abstract, a javascript: code URL, a
+    character outside the BMP before the evidence) whose three claims overlap, plus one plain paper; each has
+    a stored problem (x2 a low-confidence domain)."""
+    from extractor.schema import Claim, Extraction, Paper
+    from extractor.store import Store
+    from extractor.validate import Problem
+
+    def claim(evidence: str, **fields: Any) -> Claim:
+        start = TRICKY_ABSTRACT.index(evidence)
+        return Claim(evidence=evidence, evidence_start=start, evidence_end=start + len(evidence), **fields)
+
+    hostile = Extraction(task="long-context <b>inference</b>", domain="language", architecture="decoder-only",
+                         introduced=["FastNet"], code_url="javascript:alert(3)", claims=[
+        claim("runs 3.5x faster than BERT and cuts memory by 40%", metric="inference speed", kind="speedup", value=3.5,
+              unit="x", direction="increase", bound="exact", baseline="BERT"),
+        claim("cuts memory by 40%", metric="memory", kind="reduction", value=40, unit="%", direction="decrease",
+              bound="exact"),
+        claim("improving accuracy by 2.1 points", metric="accuracy", kind="improvement", value=2.1, unit="abs",
+              direction="increase", bound="exact")])
+    plain = Extraction(task="image classification", domain="vision", architecture="encoder-only", claims=[])
+    db = str(tmp_path / "tricky.duckdb")
+    with Store(db) as store:
+        store.add_papers([Paper(id="x1", title=INJECTION, abstract=TRICKY_ABSTRACT),
+                          Paper(id="x2", title="A plain paper", abstract="We classify images with 2 layers.")])
+        run = store.start_run("test", {})
+        store.write_extraction(run, "test", "x1", hostile, [
+            Problem("x1", "metric-not-a-metric", "claims[2].metric", "'accuracy' <b>is</b> fine")], {}, {})
+        store.write_extraction(run, "test", "x2", plain, [
+            Problem("x2", "low-confidence", "domain", "'vision' has probability 0.40; check it")], {}, {})
+        store.finish_run(run)
+    return db
+
+
+# --- end browser --------------------------------------------------------------------------------
