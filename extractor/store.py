@@ -224,7 +224,10 @@ class Store:
                 with self._errors("upgrade the database schema"):
                     _migrate(self._db)
             elif _pending(self._db):
-                raise StoreError(f"{self.path} lacks tables of this extractor version: open it once for writing.")
+                # A database from an older version: upgrade it once, briefly writable, then read as asked.
+                self._db.close()
+                Store(self.path).close()
+                self._db = duckdb.connect(self.path, read_only=True)
         except BaseException:
             self._db.close()
             raise
