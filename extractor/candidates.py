@@ -143,10 +143,10 @@ _FROM_TO_CHANGE = re.compile(
     re.I,
 )
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
-_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*cross-?\s?validation", re.I)
+_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
-    r"\bp\s*[<>=≤≥]\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
+    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
