@@ -47,6 +47,10 @@ _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|h
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
 _NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
+# "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
+# cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
+_MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
+                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|a\s+(?:\w+\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 
 
@@ -106,6 +110,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
+            if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
+                cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]

@@ -142,6 +142,8 @@ def test_quantities(raw: str, expected: list[tuple]):
 LABELS = [
     # "head-only" and "decoder-only" are no "only" of a cost; "lifts" is a gain
     ("MAML lifts zero-shot micro-F1 by 2-6 pp under head-only tuning", [("improvement", "increase")]),
+    ("with fewer parameters it surpasses the best vision only baseline by 1.7 points", [("improvement", "increase")]),
+    ("it improves efficiency by reducing memory by 30%", [("reduction", "decrease")]),
     ("mmMamba achieves 20.6times speedup and 75.8% GPU memory reduction", [("speedup", "increase"), ("reduction", "decrease")]),
     ("47% lower first-token latency and 4.7x higher throughput", [("speedup", "decrease"), ("speedup", "increase")]),
     ("an improvement of up to 10.1% on MMLU", [("improvement", "increase")]),
