@@ -30,9 +30,14 @@ _ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
-    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drop|degradation|decline)\b|\bdegrad\w*|^\s*(?:drop|decline)\b|\bdrops\s+of\b",
+    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
+    r"|^\s*(?:drop|decline)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
+    r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
 )
+# "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
+_OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
+_CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
 # A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
 _RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
 _RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
@@ -74,6 +79,8 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
     a loss of quality is a cost the paper reports, not a gain."""
     if _DEGRADE.search(window):
         return "other", "decrease"
+    if _OVERHEAD.search(window) and not _CUTS.search(window):
+        return "other", "increase"
     if _SPEED.search(window):
         return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
     if _COST.search(window) and unit == "abs":

@@ -144,6 +144,9 @@ LABELS = [
     ("MAML lifts zero-shot micro-F1 by 2-6 pp under head-only tuning", [("improvement", "increase")]),
     ("with fewer parameters it surpasses the best vision only baseline by 1.7 points", [("improvement", "increase")]),
     ("it improves efficiency by reducing memory by 30%", [("reduction", "decrease")]),
+    # a cost the method adds and a quality it loses are `other`
+    ("it runs with only 13% computational overhead and cuts communication overhead by 40%", [("other", "increase"), ("reduction", "decrease")]),
+    ("with only a 5% lower test accuracy; accuracy falls further (from 68% to 28%)", [("other", "decrease"), ("other", "decrease")]),
     ("mmMamba achieves 20.6times speedup and 75.8% GPU memory reduction", [("speedup", "increase"), ("reduction", "decrease")]),
     ("47% lower first-token latency and 4.7x higher throughput", [("speedup", "decrease"), ("speedup", "increase")]),
     ("an improvement of up to 10.1% on MMLU", [("improvement", "increase")]),
