@@ -138,11 +138,12 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:\b[ei]\.[ge]\.|[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
     r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
     re.I,
 )
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
+_ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
@@ -211,7 +212,7 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
     if unit != "abs":
-        return not _SIZE_AFTER.match(after)
+        return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
     if re.match(r"\d{4}$", m.group("a")) and 1900 < _number(m.group("a")) < 2100:
         return False
     if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):

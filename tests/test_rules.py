@@ -126,6 +126,9 @@ QUANTITIES = [
     ("a Cultural Probe Dataset (CPD) of 200 prompts", []),
     ("Our contributions are threefold: (i) we", []),
     ("using 5-fold stratified cross-validation; it extends v1 (arXiv:2605.28062)", []),
+    # a change after "e.g.", a size that is a saving
+    ("a memory reduction (e.g., from 15.8 GB to 3.2 GB); backbones only 35% the size of the original",
+     [(3.2, None, "abs", "exact"), (35, None, "%", "exact")]),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
