@@ -66,6 +66,21 @@ def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> list[Spa
     return spans
 
 
+# Words of a paper speaking of its own work.
+_OWN_WORK = re.compile(r"\b(?:we|our|here|propos\w*|introduc\w*|present(?:s|ed)?|the\s+present|"
+                       r"this\s+(?:paper|work|study|article|research))\b", re.I)
+
+
+def background_end(text: str, sentences: list[Span]) -> int:
+    """Where an opening sentence of background ends: "Modern LLMs reach 60-70% diagnostic accuracy on
+    complex cases." states others' numbers, not a result, when the paper speaks of its own work only
+    later. 0 when the first sentence already does, or no sentence does."""
+    if len(sentences) < 2 or _OWN_WORK.search(text, sentences[0].start, sentences[0].end):
+        return 0
+    later = any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:])
+    return sentences[0].end if later else 0
+
+
 def _enclosing(spans: list[Span], pos: int) -> Span:
     for s in spans:
         if s.start <= pos < s.end:
@@ -285,9 +300,11 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         before = text[max(0, start - 24) : start]
         bound = bound if bound != "exact" else _bound(before)
         parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]))
-        if parts and not keep_all:
-            continue
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
+    background = background_end(text, clauses)
+    found = [replace(q, rule_result=False) if q.start < background else q for q in found]
+    if not keep_all:
+        found = [q for q in found if q.rule_result]
     found.sort(key=lambda q: q.start)
     return _share_bounds(text, found)
 
