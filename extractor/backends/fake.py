@@ -7,6 +7,8 @@ import threading
 from collections import deque
 from typing import Any, Callable, Union
 
+from openai.types.chat import ChatCompletion
+
 from extractor.backends import Completion, Message
 
 Reply = Callable[[list[Message], Union[dict, None]], str]
@@ -18,6 +20,7 @@ class FakeBackend:
     Every call is recorded in `history` as (messages, schema, max_tokens)."""
 
     name = "fake"
+    structured = "json_schema"
 
     def __init__(self, replies: list[str] | Reply | None = None) -> None:
         self._reply: Reply | None = replies if callable(replies) else None
@@ -46,6 +49,12 @@ class FakeBackend:
         prompt = "".join(m["content"] for m in messages)
         # A rough, deterministic stand-in for a tokenizer: ~4 characters per token.
         return Completion(text, prompt_tokens=_rough_tokens(prompt), completion_tokens=_rough_tokens(text))
+
+    def create(self, *, messages: list[Message], max_tokens: int, **request: Any) -> ChatCompletion:
+        """The chat-completion call instructor drives: answers as `complete` with the request's schema."""
+        from extractor.backends.structured import chat_completion, request_schema
+
+        return chat_completion(self.complete(messages, request_schema(request), max_tokens), request, model="fake")
 
     def complete_text(self, prompt: str, schema: dict | None, max_tokens: int) -> Completion:
         """Raw-prompt completion, answered like a single user message."""
