@@ -111,3 +111,23 @@ def test_claim_grounding(evidence: str, value: float, grounded: bool) -> None:
 ])
 def test_numbers_are_read_through_latex_and_words(text: str, value: float) -> None:
     assert value in numbers_in(text)
+
+
+@pytest.mark.server
+@pytest.mark.model
+def test_ask_all_in_process_and_against_llama_cpp_server_gives_one_grounded_record(llama_server, llama_backend):
+    from extractor.backends import BackendConfig
+    from extractor.backends.openai import OpenAIBackend
+    from extractor.corpus import read_sample
+
+    paper = next(p for p in read_sample() if "%" in p.abstract and len(p.abstract) < 900)
+    local = extract_paper(paper, llama_backend, ALL)
+    endpoint = OpenAIBackend(BackendConfig(base_url=llama_server, model="local", extra={"body": {"repeat_penalty": 1.0}}))
+    served = extract_paper(paper, endpoint, ALL)
+    assert served.extraction == local.extraction and served.problems == local.problems
+    assert local.tokens["completion"] > 0 and served.tokens == local.tokens
+    text = PaperText(paper.title, paper.abstract)
+    for claim in local.extraction.claims:
+        assert paper.abstract[claim.evidence_start : claim.evidence_end] == claim.evidence
+        assert claim.value in numbers_in(claim.evidence)
+    assert all(text.mentions(name) for name in local.extraction.introduced)

@@ -9,7 +9,7 @@ Each engine turns the schema into the form it honours (a llama.cpp grammar in pr
 
 from __future__ import annotations
 
-import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -27,6 +27,9 @@ M = TypeVar("M", bound=BaseModel)
 MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "json_object": instructor.Mode.JSON_SCHEMA,
          "tools": instructor.Mode.TOOLS}
 DEFAULT_REASKS = 2  # validation re-asks after the first answer
+# instructor logs each failed attempt at ERROR, which Python's last-resort handler would print under the
+# progress bar; the errors that matter reach the user as BackendError / InvalidAnswer in words.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -143,7 +146,3 @@ class Probe(BaseModel):
 
 
 PROBE_MESSAGES: list[Message] = [{"role": "user", "content": "Name an animal. Answer in JSON."}]
-
-
-def dumps(value: BaseModel) -> str:
-    return json.dumps(value.model_dump(mode="json"), ensure_ascii=False)
