@@ -16,6 +16,7 @@ import re
 from typing import Any, ClassVar, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic_core import from_json
 
 from extractor.backends import Message
 from extractor.backends.structured import InvalidAnswer, ask
@@ -209,14 +210,14 @@ def _scalar_problem(name: str, value: Any, paper: PaperText) -> str | None:
 
 
 def salvage(paper_id: str, text: str, rules: Extraction, paper: PaperText, why: str) -> tuple[Extraction, list[Problem]]:
-    """From a last answer that still fails: every field that holds, the rules' answer for the others.
-
-    A claim or name that is not grounded is dropped (each a problem); a scalar that fails is the rules'."""
-    try:
-        raw = json.loads(text, strict=False)
+    """From a last answer that still fails (or was cut off): every field that holds, the rules' answer
+    for the others. A claim or name that is not grounded is dropped (each a problem); a scalar that
+    fails, or a field the answer never reached, is the rules'."""
+    try:  # a cut-off answer keeps its complete fields (an unfinished string or item is left out)
+        raw = from_json(text, allow_partial=True)
     except ValueError:
         raw = None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or not raw:
         return rules, [Problem(paper_id, "model-ungrounded", "record", f"the rules' answer kept: {why[:300]}")]
     problems: list[Problem] = []
     fields: dict[str, Any] = {}
@@ -226,8 +227,12 @@ def salvage(paper_id: str, text: str, rules: Extraction, paper: PaperText, why: 
             problems.append(Problem(paper_id, "model-ungrounded", name, f"the rules' answer kept: {why_not}"))
             value = getattr(rules, name)
         fields[name] = value
+    if "claims" not in raw:  # never reached
+        raw["claims"] = [c.model_dump(mode="json") for c in rules.claims]
+    if "introduced" not in raw:
+        raw["introduced"] = list(rules.introduced)
     claims = []
-    for i, item in enumerate(raw.get("claims") or []):
+    for i, item in enumerate(raw["claims"] or []):
         try:
             claim = ModelClaim.model_validate(item)
         except ValidationError as e:
@@ -238,7 +243,7 @@ def salvage(paper_id: str, text: str, rules: Extraction, paper: PaperText, why: 
         else:
             claims.append(_claim(claim, paper))
     names = []
-    for i, name in enumerate(raw.get("introduced") or []):
+    for i, name in enumerate(raw["introduced"] or []):
         if isinstance(name, str) and paper.mentions(name):
             names.append(name)
         else:

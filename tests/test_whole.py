@@ -86,6 +86,18 @@ def test_an_answer_that_is_never_json_keeps_the_rules_record() -> None:
     assert rules_of(result.problems) == [("model-ungrounded", "record")]
 
 
+def test_a_cut_off_answer_keeps_its_complete_fields_and_the_rules_for_the_rest() -> None:
+    text = record(code_url=None)
+    cut = text[: text.index('"evidence": "40')]  # inside the second claim, before code_url
+    backend = FakeBackend([cut] * 3)
+    rules = extract_paper(PAPER, None, Settings(use_model=False)).extraction
+    result = extract_paper(PAPER, backend, ALL)
+    assert (result.extraction.task, result.extraction.domain) == ("image classification", "vision")
+    assert [c.value for c in result.extraction.claims] == [3.5]
+    assert result.extraction.code_url == rules.code_url  # never reached
+    assert ("model-ungrounded", "claims[1]") in rules_of(result.problems)
+
+
 def test_disagreements_with_the_rules_are_stored() -> None:
     result = extract_paper(PAPER, FakeBackend([record(domain="science")]), ALL)
     disagree = [p for p in result.problems if p.rule == "model-disagrees"]
