@@ -2,7 +2,8 @@
 
 The rules produce a complete answer on their own (`Settings(use_model=False)`); the model only
 chooses among what the rules found, inside schemas whose enums are those candidates, so it can
-relabel but never invent a number, a URL or a name.
+relabel but never invent a number, a URL or a name. With `--ask all` a model fills the whole
+record instead and the rules check it (`whole.py`).
 """
 
 from __future__ import annotations

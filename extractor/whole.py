@@ -97,16 +97,16 @@ class PaperText:
 
     def locate(self, evidence: str) -> tuple[int, int] | None:
         """Raw [start, end) of `evidence` in the abstract: verbatim in the raw text, else in the clean
-        text (the model read the clean one) mapped back to raw characters."""
-        phrase = evidence.strip()
-        if not phrase:
+        text (the model read the clean one) mapped back to raw characters; a line break may stand
+        for a space and back (the rules' draft quotes the raw text)."""
+        words = evidence.split()
+        if not words:
             return None
-        at = self.raw.find(phrase)
-        if at >= 0:
-            return at, at + len(phrase)
-        at = self.norm.text.find(phrase)
-        if at >= 0:
-            return self.norm.raw_span(at, at + len(phrase))
+        pattern = re.compile(r"\s+".join(map(re.escape, words)))
+        if found := pattern.search(self.raw):
+            return found.span()
+        if found := pattern.search(self.norm.text):
+            return self.norm.raw_span(*found.span())
         return None
 
     def mentions(self, name: str) -> bool:
@@ -149,9 +149,23 @@ def claim_problem(claim: ModelClaim, paper: PaperText) -> str | None:
     return None
 
 
+def repeats(claims: list[ModelClaim], paper: PaperText) -> list[tuple[int, int]]:
+    """(i, j): claim i states the same value, in the same unit, from the same evidence as an earlier claim j."""
+    seen: dict[tuple, int] = {}
+    found = []
+    for i, c in enumerate(claims):
+        key = (paper.locate(c.evidence), c.value, c.value_max, c.unit)
+        if key in seen:
+            found.append((i, seen[key]))
+        else:
+            seen[key] = i
+    return found
+
+
 def ground(record: ModelRecord, paper: PaperText) -> list[tuple[str, str]]:
-    """(field, message) for every answer the paper does not support."""
+    """(field, message) for every answer the paper does not support, and every claim said twice."""
     problems = [(f"claims[{i}]", why) for i, c in enumerate(record.claims) if (why := claim_problem(c, paper))]
+    problems += [(f"claims[{i}]", f"repeats claims[{j}]") for i, j in repeats(record.claims, paper)]
     problems += [(f"introduced[{i}]", f"{name!r} occurs in neither the title nor the abstract")
                  for i, name in enumerate(record.introduced) if not paper.mentions(name)]
     if record.code_url and not paper.has_url(record.code_url):
@@ -231,17 +245,18 @@ def salvage(paper_id: str, text: str, rules: Extraction, paper: PaperText, why: 
         raw["claims"] = [c.model_dump(mode="json") for c in rules.claims]
     if "introduced" not in raw:
         raw["introduced"] = list(rules.introduced)
-    claims = []
+    kept_claims: list[ModelClaim] = []
     for i, item in enumerate(raw["claims"] or []):
         try:
             claim = ModelClaim.model_validate(item)
         except ValidationError as e:
             problems.append(Problem(paper_id, "model-ungrounded", f"claims[{i}]", f"dropped: {e.errors()[0]['msg']}"))
             continue
-        if why_not := claim_problem(claim, paper):
+        if why_not := claim_problem(claim, paper) or _repeated(claim, kept_claims, paper):
             problems.append(Problem(paper_id, "model-ungrounded", f"claims[{i}]", f"dropped: {why_not}"))
         else:
-            claims.append(_claim(claim, paper))
+            kept_claims.append(claim)
+    claims = [_claim(c, paper) for c in kept_claims]
     names = []
     for i, name in enumerate(raw["introduced"] or []):
         if isinstance(name, str) and paper.mentions(name):
@@ -250,6 +265,10 @@ def salvage(paper_id: str, text: str, rules: Extraction, paper: PaperText, why: 
             problems.append(Problem(paper_id, "model-ungrounded", f"introduced[{i}]",
                                     f"dropped: {name!r} occurs in neither the title nor the abstract"))
     return Extraction(**fields, introduced=list(dict.fromkeys(names)), claims=claims), problems
+
+
+def _repeated(claim: ModelClaim, kept: list[ModelClaim], paper: PaperText) -> str | None:
+    return "repeats an earlier claim" if repeats([*kept, claim], paper) else None
 
 
 def _claim(claim: ModelClaim, paper: PaperText) -> Claim:

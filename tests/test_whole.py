@@ -78,6 +78,14 @@ def test_a_name_still_invented_is_dropped_and_the_url_falls_back_to_the_rules() 
     assert {("model-ungrounded", "introduced[1]"), ("model-ungrounded", "code_url")} <= set(rules_of(result.problems))
 
 
+def test_a_claim_said_twice_is_reasked_then_kept_once() -> None:
+    backend = FakeBackend([record(claims=[SPEEDUP, MEMORY, {**SPEEDUP, "metric": "throughput"}])] * 3)
+    result = extract_paper(PAPER, backend, ALL)
+    assert "claims[2]: repeats claims[0]" in backend.history[1][0][-1]["content"]
+    assert [c.value for c in result.extraction.claims] == [3.5, 40.0]
+    assert ("model-ungrounded", "claims[2]") in rules_of(result.problems)
+
+
 def test_an_answer_that_is_never_json_keeps_the_rules_record() -> None:
     backend = FakeBackend(["I think the paper is about networks."] * 3)
     rules = extract_paper(PAPER, None, Settings(use_model=False)).extraction
@@ -106,6 +114,7 @@ def test_disagreements_with_the_rules_are_stored() -> None:
 
 @pytest.mark.parametrize("evidence, value, grounded", [
     ("up to 3.5times faster", 3.5, True),
+    ("up to 3.5times\nfaster", 3.5, True),  # a line break for a space, as when quoting a raw abstract
     ("40\\% less memory", 40, True),  # raw text
     ("40% less memory", 40, True),  # clean text
     ("40% less memory", 4, False),

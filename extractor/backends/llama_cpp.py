@@ -15,7 +15,6 @@ import llama_cpp
 from jinja2 import TemplateError as _TemplateError  # jinja2 comes with llama_cpp
 from llama_cpp import Llama, LlamaGrammar, llama_chat_format
 from llama_cpp.llama_grammar import json_schema_to_gbnf
-
 from openai.types.chat import ChatCompletion
 
 from extractor.backends import DEFAULT_THREADS, BackendConfig, Completion, Message
