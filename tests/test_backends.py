@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.backends import BackendConfig, Completion, get_backend
-from extractor.backends.fake import FakeBackend, minimal_instance
-from extractor.backends.openai import OpenAIBackend, _first_error, schema_errors
+from extractor.backends.fake import FakeBackend, _first_error, minimal_instance, schema_errors
+from extractor.backends.openai import OpenAIBackend
 from extractor.backends.structured import InvalidAnswer, ask
 from extractor.errors import BackendError, ExtractorError
 
