@@ -111,7 +111,7 @@ def cli() -> None:
 @click.option("--threads", type=click.IntRange(1, 256), help="CPU threads for llama.cpp (default: 1 to generate answers, where on a CPU other processes use 2 ran ~7x slower than 1; to read abstracts, the cores the load average leaves idle).")
 @click.option("--no-model", is_flag=True, help="Rules and learned heads alone: no model is loaded, none reads the abstracts (the ablation baseline).")
 @click.option("--no-reader", is_flag=True, help="The bundled model does not read each abstract: domain and architecture from words and cues alone (about 50x faster, a few points less accurate).")
-@click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims.")
+@click.option("--ask", default="", metavar="FIELDS", help="Fields the model decides instead of the rules: task,domain,architecture,claims; or all (it fills the whole record, the rules check it).")
 @click.option("--fallback", default="", metavar="FIELDS", help="Fields the model decides only where the rules found no cue: domain,architecture.")
 @click.option("--review", default="", metavar="FIELDS", help="Fields (domain, architecture) the model answers too where the learned answer is not confident; where it disagrees a validation problem is stored (default: none).")
 @click.option("--force", is_flag=True, help="Redo papers already extracted with the same model and config (their stored text is rewritten too).")
@@ -182,7 +182,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         with err.status(f"Loading {backend} model ..."):
             engine = get_backend(backend, config)
         if backend == "openai":
-            err.print(f"Structured output: {engine.resolve_structured()}")  # type: ignore[attr-defined]
+            err.print(f"Structured output: {engine.resolve_structured()} ({engine.probe_note})")  # type: ignore[attr-defined]
     with _open_store(db) as store:
         summary = _run_with_progress(store, papers, engine, reader, settings, force, on_changed, concurrency, read_seconds)
     _print_summary(summary, len(skipped), db)
@@ -225,7 +225,7 @@ def _json_object(text: str) -> dict:
 def _fields(option: str, value: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
     from extractor.extract import MODEL_FIELDS
 
-    allowed = allowed or MODEL_FIELDS
+    allowed = allowed or (*MODEL_FIELDS, "all")
     fields = tuple(f.strip() for f in value.split(",") if f.strip())
     unknown = [f for f in fields if f not in allowed]
     if unknown:

@@ -2,7 +2,8 @@
 
 The rules produce a complete answer on their own (`Settings(use_model=False)`); the model only
 chooses among what the rules found, inside schemas whose enums are those candidates, so it can
-relabel but never invent a number, a URL or a name.
+relabel but never invent a number, a URL or a name. With `--ask all` a model fills the whole
+record instead and the rules check it (`whole.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from extractor.backends import Backend
+from extractor.backends.structured import InvalidAnswer, ask
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
 from extractor.labels import ClaimLabel, label_claims, open_fields
@@ -24,9 +26,10 @@ from extractor.learned.names import predict_names
 from extractor.learned.reader import Reader
 from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
-from extractor.prompts import claims_question, paper_prefix, paper_question
+from extractor.prompts import Question, claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
 from extractor.validate import Problem
+from extractor.whole import fill
 
 MODEL_FIELDS = ("task", "domain", "architecture", "claims")
 CUE_FIELDS = ("domain", "architecture")  # the fields whose cues the rules count: open or in conflict
@@ -50,9 +53,14 @@ class Settings:
     # candidate, or, if False, the hand rules alone as before (every number they accept, their labels).
     learned_claims: bool = True
 
+    @property
+    def whole(self) -> bool:
+        """`--ask all`: the model fills the whole record and the rules check it (`whole.py`)."""
+        return self.needs_model and "all" in self.ask
+
     def fields_for(self, draft: Draft) -> list[str]:
-        """The fields the model decides for this paper, in MODEL_FIELDS order."""
-        if not self.needs_model:
+        """The fields the model decides for this paper, in MODEL_FIELDS order (none of them apart when it fills the whole record)."""
+        if not self.needs_model or self.whole:
             return []
         return [f for f in MODEL_FIELDS if f in self.ask or (f in self.fallback and f in draft.open)]
 
@@ -234,18 +242,17 @@ def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[s
     return answers
 
 
-def _call(backend: Backend, question, tokens: dict[str, int]) -> dict:
-    done = backend.complete(question.messages, question.schema, question.max_tokens)
-    tokens["prompt"] += done.prompt_tokens
-    tokens["completion"] += done.completion_tokens
+def _call(backend: Backend, question: Question, tokens: dict[str, int]) -> dict:
+    """One question through instructor: its answer validates against the question's enums (re-asked if not)."""
     try:
-        reply = json.loads(done.text)
-    except json.JSONDecodeError as e:
-        raise BackendError(f"The model's answer to the {question.name} question is not JSON: {done.text[:120]!r}") from e
-    if not isinstance(reply, dict):
-        raise BackendError(f"The model's answer to the {question.name} question is not a JSON object.")
-    allowed = question.schema["properties"]
-    return {k: v for k, v in reply.items() if k in allowed and v in allowed[k].get("enum", [v])}
+        answer = ask(backend, question.messages, question.model, question.max_tokens)
+    except InvalidAnswer as e:
+        tokens["prompt"] += e.usage.prompt_tokens
+        tokens["completion"] += e.usage.completion_tokens
+        raise BackendError(f"The model's answer to the {question.name} question: {e}") from e
+    tokens["prompt"] += answer.prompt_tokens
+    tokens["completion"] += answer.completion_tokens
+    return answer.value.model_dump()
 
 
 def extract_paper(paper: Paper, backend: Backend | None, settings: Settings, reader: Reader | None = None) -> Result:
@@ -262,7 +269,11 @@ def extract_paper(paper: Paper, backend: Backend | None, settings: Settings, rea
     extraction = finish(draft, answers)
     problems = confidence_problems(paper.id, draft) + review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
-    return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": (t0 - t) + (t2 - t1)}, tokens)
+    if settings.whole and backend is not None:
+        extraction, checked = fill(paper.id, paper.title, paper.abstract, extraction, backend, tokens)
+        problems += checked
+    t4 = time.perf_counter()
+    return Result(paper.id, extraction, problems, {"rules": (t1 - t0) + (t3 - t2), "model": (t0 - t) + (t2 - t1) + (t4 - t3)}, tokens)
 
 
 def confidence_problems(paper_id: str, draft: Draft) -> list[Problem]:

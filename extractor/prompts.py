@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from extractor.backends import Message
+from extractor.backends.structured import choice_model
 from extractor.schema import ARCHITECTURES, DOMAINS, KINDS
 
 _CLAIM_GUIDE = (
@@ -33,12 +36,17 @@ MAX_TOKENS_CLAIMS = 12
 
 @dataclass(frozen=True)
 class Question:
-    """One call: the messages, the constraining schema and a token budget."""
+    """One call: the messages, the Pydantic model instructor fills (its schema constrains the engine)
+    and a token budget."""
 
     name: str
     messages: list[Message]
-    schema: dict
+    model: type[BaseModel]
     max_tokens: int
+
+    @property
+    def schema(self) -> dict:
+        return self.model.model_json_schema()
 
 
 def paper_prefix(title: str, text: str, max_chars: int) -> list[Message]:
@@ -59,26 +67,17 @@ def _ask(prefix: list[Message], text: str) -> list[Message]:
 def paper_question(prefix: list[Message], tasks: list[str], fields: list[str]) -> Question:
     """Some of task (one of the title's phrases), domain and architecture, in one short object."""
     enums = {"task": tasks, "domain": list(DOMAINS), "architecture": list(ARCHITECTURES)}
-    schema = {
-        "type": "object",
-        "properties": {f: {"type": "string", "enum": enums[f]} for f in fields},
-        "required": list(fields),
-    }
+    model = choice_model("PaperAnswer", {f: enums[f] for f in fields})
     text = f"Answer with {' and '.join(fields)}."
     if "task" in fields:
         text = "Task phrases: " + "; ".join(tasks) + ".\n" + text
-    return Question("paper", _ask(prefix, text), schema, MAX_TOKENS_PAPER)
+    return Question("paper", _ask(prefix, text), model, MAX_TOKENS_PAPER)
 
 
 def claims_question(prefix: list[Message], snippets: list[str]) -> Question:
     """The kind of each numbered result, or none when it is not a result of the paper's own work."""
     keys = [f"n{i + 1}" for i in range(len(snippets))]
-    kind_enum = {"type": "string", "enum": [*KINDS, "none"]}
-    schema = {
-        "type": "object",
-        "properties": {k: kind_enum for k in keys},
-        "required": keys,
-    }
+    model = choice_model("ClaimKinds", {k: [*KINDS, "none"] for k in keys})
     listing = "\n".join(f"{k}: {s}" for k, s in zip(keys, snippets))
     text = f"{_CLAIM_GUIDE}\n{listing}"
-    return Question("claims", _ask(prefix, text), schema, MAX_TOKENS_CLAIMS + 8 * len(keys))
+    return Question("claims", _ask(prefix, text), model, MAX_TOKENS_CLAIMS + 8 * len(keys))

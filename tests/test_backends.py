@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Optional
 
 import pytest
+from pydantic import BaseModel, Field, create_model, model_validator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.backends import BackendConfig, Completion, get_backend
-from extractor.backends.fake import FakeBackend, minimal_instance
-from extractor.backends.openai import OpenAIBackend, _first_error, request_constraint, schema_errors
+from extractor.backends.fake import FakeBackend, _first_error, minimal_instance, schema_errors
+from extractor.backends.openai import OpenAIBackend
+from extractor.backends.structured import InvalidAnswer, ask
 from extractor.errors import BackendError, ExtractorError
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
@@ -24,6 +25,12 @@ ENUM_SCHEMA = {
     "properties": {"animal": {"type": "string", "enum": ["zebra-7", "quokka-3"]}},
     "required": ["animal"],
 }
+
+
+class Animal(BaseModel):
+    animal: Literal["zebra-7", "quokka-3"]
+
+
 ENUM_MESSAGES = [{"role": "user", "content": "Which animal lives in Australia? Answer in one sentence."}]
 
 PAPER_SCHEMA = {
@@ -49,6 +56,28 @@ PAPER_SCHEMA = {
     },
     "required": ["task", "domain", "architecture", "claims", "code_url"],
 }
+
+
+class ClaimModel(BaseModel):
+    metric: str = Field(max_length=24)
+    value: Literal[2.7]
+    unit: Literal["x", "%", "abs"]
+
+
+class PaperModel(BaseModel):
+    """PAPER_SCHEMA as instructor sees it."""
+
+    task: str = Field(max_length=40)
+    domain: Literal["language", "code", "speech", "vision", "multimodal", "other"]
+    architecture: Literal["decoder-only", "encoder-only", "encoder-decoder", "other"]
+    claims: list[ClaimModel] = Field(max_length=2)
+    code_url: Optional[str] = Field(max_length=40)
+
+
+class QuestionModel(BaseModel):
+    introduced: list[Literal["Chimera"]] = Field(max_length=3)
+
+
 QUESTION_SCHEMA = {
     "type": "object",
     "properties": {"introduced": {"type": "array", "maxItems": 3, "items": {"type": "string", "enum": ["Chimera"]}}},
@@ -82,7 +111,7 @@ def chat_reply(content: str, prompt_tokens: int = 7, completion_tokens: int = 3,
 
 def stub_backend(base_url: str, **overrides: Any) -> OpenAIBackend:
     settings_: dict[str, Any] = {"base_url": base_url, "model": "stub-model", "structured": "json_object",
-                                 "max_retries": 3, "timeout": 5.0, "extra": {"backoff": 0.01}}
+                                 "max_retries": 3, "timeout": 5.0}
     settings_.update(overrides)
     return OpenAIBackend(BackendConfig(**settings_))
 
@@ -207,43 +236,68 @@ def test_minimal_instance_always_validates(schema: dict) -> None:
     assert _first_error(minimal_instance(schema), schema, schema, "$") is None
 
 
+def test_an_invalid_first_answer_is_reasked_with_its_validation_error() -> None:
+    backend = FakeBackend(['{"animal": "lion"}', '{"animal": "quokka-3"}'])
+    answer = ask(backend, ENUM_MESSAGES, Animal, 20)
+    assert (answer.value.animal, answer.attempts) == ("quokka-3", 2)
+    (first, first_schema, _), (second, second_schema, _) = backend.history
+    assert first == ENUM_MESSAGES
+    assert second[-2] == {"role": "assistant", "content": '{"animal": "lion"}'}
+    assert "Input should be 'zebra-7' or 'quokka-3'" in second[-1]["content"] and "'lion'" in second[-1]["content"]
+    assert first_schema == second_schema == Animal.model_json_schema()  # the constraint rides every attempt
+    assert answer.errors and "lion" in answer.errors[0]
+    assert answer.prompt_tokens == sum((len("".join(m["content"] for m in h[0])) + 3) // 4 for h in backend.history)
+
+
 # --- openai backend against a scripted local stub --------------------------------------------
 
-def test_request_shapes_for_each_structured_mode() -> None:
-    assert request_constraint("json_object", ENUM_SCHEMA) == {
-        "response_format": {"type": "json_object", "schema": ENUM_SCHEMA}}
-    assert request_constraint("json_schema", ENUM_SCHEMA)["response_format"] == {
-        "type": "json_schema", "json_schema": {"name": "answer", "schema": ENUM_SCHEMA, "strict": True}}
-    tools = request_constraint("tools", ENUM_SCHEMA)
-    assert tools["tools"][0]["function"]["parameters"] == ENUM_SCHEMA
-    assert tools["tool_choice"] == {"type": "function", "function": {"name": "answer"}}
+def tools_reply(arguments: str) -> dict:
+    reply = chat_reply("")
+    reply["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c0", "type": "function", "function": {"name": "Animal", "arguments": arguments}}]}
+    return reply
+
+
+@pytest.mark.parametrize("form", ["json_object", "json_schema", "tools"])
+def test_instructor_sends_the_schema_in_each_request_form(stub_server: Any, form: str) -> None:
+    answer = tools_reply('{"animal": "zebra-7"}') if form == "tools" else chat_reply('{"animal": "zebra-7"}')
+    stub_server.script = [(200, answer)]
+    assert ask(stub_backend(stub_server.base_url, structured=form), ENUM_MESSAGES, Animal, 20).value.animal == "zebra-7"
+    request = stub_server.requests[-1]
+    schema = Animal.model_json_schema()
+    if form == "json_object":  # llama_cpp.server's form: it rejects json_schema
+        assert request["response_format"] == {"type": "json_object", "schema": schema}
+    elif form == "json_schema":  # vLLM, OpenAI, Ollama
+        assert request["response_format"] == {"type": "json_schema", "json_schema": {"name": "Animal", "schema": schema}}
+    else:
+        assert request["tools"][0]["function"]["parameters"]["properties"] == schema["properties"]
+        assert request["tool_choice"]["function"]["name"] == "Animal"
+    assert (request["temperature"], request["max_tokens"], request["model"]) == (0.0, 20, "stub-model")
 
 
 def test_retries_a_503_with_backoff_then_succeeds(stub_server: Any) -> None:
     stub_server.script = [(503, {"error": {"message": "loading"}})] * 2 + [(200, chat_reply('{"animal": "zebra-7"}'))]
-    result = stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
-    assert result == Completion('{"animal": "zebra-7"}', prompt_tokens=7, completion_tokens=3)
-    assert len(stub_server.requests) == 3
-    request = stub_server.requests[-1]
-    assert request["response_format"] == {"type": "json_object", "schema": ENUM_SCHEMA}
-    assert (request["temperature"], request["max_tokens"], request["model"]) == (0.0, 20, "stub-model")
+    answer = ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 20)
+    assert (answer.value.animal, answer.prompt_tokens, answer.completion_tokens, answer.attempts) == ("zebra-7", 7, 3, 1)
+    assert len(stub_server.requests) == 3  # the openai client's own retries
 
 
 def test_retries_a_429(stub_server: Any) -> None:
     stub_server.script = [(429, {"error": {"message": "slow down"}}), (200, chat_reply('{"animal": "quokka-3"}'))]
-    assert stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20).text == '{"animal": "quokka-3"}'
+    assert ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 20).value.animal == "quokka-3"
 
 
 def test_gives_up_on_a_failing_server_with_advice(stub_server: Any) -> None:
     stub_server.script = [(500, {"error": {"message": "out of memory"}})] * 3
     with pytest.raises(BackendError, match=r"unreachable or failing after 3 attempts \(HTTP 500: out of memory\)"):
-        stub_backend(stub_server.base_url, max_retries=2).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
+        ask(stub_backend(stub_server.base_url, max_retries=2), ENUM_MESSAGES, Animal, 20)
+    assert len(stub_server.requests) == 3  # no validation re-ask on top of the transport retries
 
 
 def test_a_400_fails_at_once_with_the_servers_message(stub_server: Any) -> None:
     stub_server.script = [(400, {"error": {"message": "response_format is not supported"}})]
     with pytest.raises(BackendError, match="rejected the request \\(HTTP 400\\): response_format is not supported"):
-        stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
+        ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 20)
     assert len(stub_server.requests) == 1
 
 
@@ -251,35 +305,41 @@ def test_connection_refused_fails_after_retries() -> None:
     from extractor.backends.llama_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/v1"
-    start = time.monotonic()
     with pytest.raises(BackendError) as caught:
-        stub_backend(url, max_retries=2).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
+        ask(stub_backend(url, max_retries=2), ENUM_MESSAGES, Animal, 20)
     message = str(caught.value)
     assert f"The server at {url} is unreachable or failing after 3 attempts (APIConnectionError" in message
     assert "Check that it is running" in message
-    assert time.monotonic() - start < 5
 
 
 def test_reasks_with_the_validation_error(stub_server: Any) -> None:
     stub_server.script = [(200, chat_reply('{"animal": "lion"}')), (200, chat_reply('{"animal": "zebra-7"}'))]
-    result = stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
-    assert result == Completion('{"animal": "zebra-7"}', prompt_tokens=14, completion_tokens=6)
+    answer = ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 20)
+    assert (answer.value.animal, answer.prompt_tokens, answer.completion_tokens, answer.attempts) == ("zebra-7", 14, 6, 2)
     reask = stub_server.requests[1]["messages"]
-    assert reask[-2] == {"role": "assistant", "content": '{"animal": "lion"}'}
-    assert "'lion' is not one of ['zebra-7', 'quokka-3']" in reask[-1]["content"]
+    assert reask[-2]["role"] == "assistant" and reask[-2]["content"] == '{"animal": "lion"}'
+    assert "Input should be 'zebra-7' or 'quokka-3'" in reask[-1]["content"] and "lion" in reask[-1]["content"]
+    assert stub_server.requests[1]["response_format"] == stub_server.requests[0]["response_format"]
 
 
 def test_does_not_reask_a_truncated_answer(stub_server: Any) -> None:
     stub_server.script = [(200, chat_reply('{"animal": "ze', finish="length"))]
-    assert stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, ENUM_SCHEMA, 3).text == '{"animal": "ze'
-    assert len(stub_server.requests) == 1
+    with pytest.raises(InvalidAnswer, match="cut off at 3 tokens") as caught:
+        ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 3)
+    assert caught.value.text == '{"animal": "ze' and len(stub_server.requests) == 1
+
+
+def test_gives_up_after_the_reasks_with_the_last_answer(stub_server: Any) -> None:
+    stub_server.script = [(200, chat_reply('{"animal": "lion"}'))] * 3
+    with pytest.raises(InvalidAnswer, match="still invalid after 3 attempt") as caught:
+        ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, Animal, 20, max_retries=2)
+    assert caught.value.text == '{"animal": "lion"}' and caught.value.usage.prompt_tokens == 21
 
 
 def test_raw_newlines_inside_json_strings_are_escaped_not_reasked(stub_server: Any) -> None:
     stub_server.script = [(200, chat_reply('{"task": "code\nsearch"}'))]
-    schema = {"type": "object", "properties": {"task": {"type": "string"}}, "required": ["task"]}
-    result = stub_backend(stub_server.base_url).complete(ENUM_MESSAGES, schema, 20)
-    assert json.loads(result.text) == {"task": "code\nsearch"}
+    answer = ask(stub_backend(stub_server.base_url), ENUM_MESSAGES, create_model("Task", task=(str, ...)), 20)
+    assert answer.value.task == "code\nsearch"
     assert len(stub_server.requests) == 1
 
 
@@ -295,13 +355,14 @@ def test_auto_probes_once_and_picks_the_first_form_the_server_obeys(stub_server:
 
     stub_server.fallback = server
     backend = stub_backend(stub_server.base_url, structured="auto", model=None)
-    threads = [threading.Thread(target=backend.complete, args=(ENUM_MESSAGES, ENUM_SCHEMA, 20)) for _ in range(4)]
+    threads = [threading.Thread(target=ask, args=(backend, ENUM_MESSAGES, Animal, 20)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     assert backend.describe() == {"backend": "openai", "base_url": stub_server.base_url,
                                   "model": "stub-model", "structured": "json_schema"}
+    assert backend.probe_note.startswith("probed: json_object: answer 'Sure! A zebra.' ignored the schema")
     forms = [r.get("response_format", {}).get("type") for r in stub_server.requests]
     assert forms == ["json_object", "json_schema"] + ["json_schema"] * 4
 
@@ -310,9 +371,9 @@ def test_api_key_comes_from_the_named_env_var_and_is_never_described(
     stub_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EXTRACTOR_TEST_KEY", "sk-secret")
-    stub_server.script = [(200, chat_reply("hello"))]
+    stub_server.script = [(200, chat_reply('{"animal": "zebra-7"}'))]
     backend = stub_backend(stub_server.base_url, api_key_env="EXTRACTOR_TEST_KEY")
-    assert backend.complete(ENUM_MESSAGES, None, 5).text == "hello"
+    assert ask(backend, ENUM_MESSAGES, Animal, 5).value.animal == "zebra-7"
     assert stub_server.headers[-1]["authorization"] == "Bearer sk-secret"
     assert "sk-secret" not in json.dumps(backend.describe()) + repr(backend.__dict__.get("config"))
     monkeypatch.delenv("EXTRACTOR_TEST_KEY")
@@ -399,6 +460,44 @@ def test_the_grammar_reaches_llama_cpp_and_constrains_the_answer(
     # Same prompt, no grammar: the model answers in prose and never names the made-up animals.
     assert schema_errors(free.text, ENUM_SCHEMA) is not None
     assert "zebra-7" not in free.text and "quokka-3" not in free.text
+
+
+@pytest.mark.model
+def test_the_grammar_reaches_llama_cpp_on_every_attempt_reasks_included(
+    llama_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import llama_cpp
+
+    from extractor.prompts import paper_prefix, paper_question
+
+    grammars: list[str] = []
+    real = llama_cpp.Llama.create_chat_completion
+
+    def spy(self: Any, **kwargs: Any) -> Any:
+        grammars.append(kwargs["grammar"]._grammar)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(llama_cpp.Llama, "create_chat_completion", spy)
+    row = paper("p029")
+    tasks = ["sparse mixture routing", "chimera-9 decoding"]  # the paper's own enum literals
+    question = paper_question(paper_prefix(row["title"], row["abstract"], 300), tasks, ["task", "domain"])
+    seen: list[str] = []
+
+    class Picky(question.model):  # type: ignore[name-defined,misc]
+        """Refuses the first answer, whatever it is, so instructor has to re-ask."""
+
+        @model_validator(mode="after")
+        def not_the_first(self) -> Any:
+            seen.append(self.task)
+            if len(seen) == 1:
+                raise ValueError("think again")
+            return self
+
+    answer = ask(llama_backend, question.messages, Picky, question.max_tokens, max_retries=1)
+    assert answer.attempts == 2 and answer.value.task in tasks and answer.completion_tokens > 0
+    assert len(grammars) == 2 and grammars[0] == grammars[1]
+    for literal in (*tasks, "time-series", "robotics"):
+        assert f'\\"{literal}\\"' in grammars[1]
 
 
 @pytest.mark.model
@@ -501,9 +600,9 @@ def test_a_base_model_without_a_chat_template_uses_a_plain_prompt(model_path: Pa
 @pytest.mark.server
 def test_server_json_object_mode_gives_schema_valid_json(llama_server: str) -> None:
     backend = OpenAIBackend(BackendConfig(base_url=llama_server, structured="json_object"))
-    result = backend.complete(paper_messages(paper("p029"), "Describe the paper."), PAPER_SCHEMA, 300)
-    assert schema_errors(result.text, PAPER_SCHEMA) is None, result.text
-    assert result.prompt_tokens > 250 and result.completion_tokens > 0
+    answer = ask(backend, paper_messages(paper("p029"), "Describe the paper."), PaperModel, 300, max_retries=0)
+    assert schema_errors(json.dumps(answer.value.model_dump()), PAPER_SCHEMA) is None, answer.value
+    assert answer.prompt_tokens > 250 and answer.completion_tokens > 0
 
 
 @pytest.mark.server
@@ -518,8 +617,7 @@ def test_auto_picks_json_object_for_llama_cpp_server(llama_server: str) -> None:
 @pytest.mark.server
 def test_tools_mode_also_gets_a_grammar_on_llama_cpp_server(llama_server: str) -> None:
     backend = OpenAIBackend(BackendConfig(base_url=llama_server, structured="tools"))
-    result = backend.complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
-    assert json.loads(result.text)["animal"] in ("zebra-7", "quokka-3")
+    assert ask(backend, ENUM_MESSAGES, Animal, 20, max_retries=0).value.animal in ("zebra-7", "quokka-3")
 
 
 @pytest.mark.server
@@ -531,9 +629,9 @@ def test_server_and_in_process_engine_agree_at_temperature_0(llama_server: str, 
     # llama_cpp.server defaults to repeat_penalty 1.1, create_chat_completion to 1.0: ask for plain greedy.
     server = OpenAIBackend(BackendConfig(base_url=llama_server, structured="json_object",
                                          extra={"body": {"repeat_penalty": 1.0}}))
-    for paper_id, question, schema in [("p001", "Which names does it introduce?", QUESTION_SCHEMA),
-                                       ("p001", "In one sentence, what task does it address?", None),
-                                       ("p002", "Describe the paper.", PAPER_SCHEMA)]:
+    for paper_id, question, model in [("p001", "Which names does it introduce?", QuestionModel),
+                                      ("p002", "Describe the paper.", PaperModel)]:
         messages = paper_messages(paper(paper_id), question)
-        ours, theirs = local.complete(messages, schema, 60), server.complete(messages, schema, 60)
-        assert ours == theirs
+        ours, theirs = ask(local, messages, model, 200, max_retries=0), ask(server, messages, model, 200, max_retries=0)
+        assert (ours.value.model_dump(), ours.prompt_tokens, ours.completion_tokens) == (
+            theirs.value.model_dump(), theirs.prompt_tokens, theirs.completion_tokens)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
 
 class Message(TypedDict):
@@ -37,15 +37,19 @@ class BackendConfig:
     api_key_env: str | None = None
     structured: str = "auto"  # openai: auto | json_object | json_schema | tools
     timeout: float = 120.0
-    max_retries: int = 3
+    max_retries: int = 3  # transport retries (connection, 429, 5xx), done by the openai client
     extra: dict = field(default_factory=dict)
 
 
 class Backend(Protocol):
-    name: str
+    """An engine instructor can drive (`extractor.backends.structured.ask` is the one way to ask it)."""
 
-    def complete(self, messages: list[Message], schema: dict | None, max_tokens: int) -> Completion:
-        """Return text constrained by `schema` (a JSON schema; None = free text), or raise BackendError.
+    name: str
+    structured: str  # the request form the engine honours: json_schema | json_object | tools
+
+    def create(self, *, messages: list[Message], max_tokens: int, **request: Any) -> Any:
+        """The OpenAI chat-completion call: return a `ChatCompletion` whose answer the schema in `request`
+        (instructor's `response_format` or tool) constrained, or raise BackendError.
 
         Temperature is always 0. Calls that share a message prefix should reuse the engine's
         KV cache for that prefix (the in-process engine does this by itself)."""

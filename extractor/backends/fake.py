@@ -7,6 +7,8 @@ import threading
 from collections import deque
 from typing import Any, Callable, Union
 
+from openai.types.chat import ChatCompletion
+
 from extractor.backends import Completion, Message
 
 Reply = Callable[[list[Message], Union[dict, None]], str]
@@ -18,6 +20,7 @@ class FakeBackend:
     Every call is recorded in `history` as (messages, schema, max_tokens)."""
 
     name = "fake"
+    structured = "json_schema"
 
     def __init__(self, replies: list[str] | Reply | None = None) -> None:
         self._reply: Reply | None = replies if callable(replies) else None
@@ -46,6 +49,12 @@ class FakeBackend:
         prompt = "".join(m["content"] for m in messages)
         # A rough, deterministic stand-in for a tokenizer: ~4 characters per token.
         return Completion(text, prompt_tokens=_rough_tokens(prompt), completion_tokens=_rough_tokens(text))
+
+    def create(self, *, messages: list[Message], max_tokens: int, **request: Any) -> ChatCompletion:
+        """The chat-completion call instructor drives: answers as `complete` with the request's schema."""
+        from extractor.backends.structured import chat_completion, request_schema
+
+        return chat_completion(self.complete(messages, request_schema(request), max_tokens), request, model="fake")
 
     def complete_text(self, prompt: str, schema: dict | None, max_tokens: int) -> Completion:
         """Raw-prompt completion, answered like a single user message."""
@@ -113,3 +122,83 @@ def resolve_ref(ref: str, root: dict) -> dict:
         if part:
             node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
+
+
+def schema_errors(text: str, schema: dict) -> str | None:
+    """None if `text` is JSON valid against `schema`, else the first problem in words (tests check raw
+    engine answers with it; the pipeline validates through instructor and Pydantic)."""
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        return f"not JSON ({e})"
+    try:
+        import jsonschema
+    except ImportError:
+        return _first_error(value, schema, schema, "$")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
+    if error is None:
+        return None
+    return f"{error.json_path}: {error.message}"
+
+
+_TYPES: dict[str, Any] = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def _is_type(value: Any, kind: str) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, _TYPES.get(kind, object))
+
+
+def _first_error(value: Any, schema: dict, root: dict, where: str) -> str | None:
+    """A small validator for the subset we generate: type, enum, const, properties, required,
+    additionalProperties, items, min/maxItems, min/maxLength, minimum/maximum, anyOf/oneOf/allOf, $ref."""
+    if "$ref" in schema:
+        return _first_error(value, resolve_ref(schema["$ref"], root), root, where)
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if not any(_is_type(value, k) for k in kinds):
+            return f"{where}: {value!r} is not of type {' or '.join(kinds)}"
+    if "enum" in schema and value not in schema["enum"]:
+        return f"{where}: {value!r} is not one of {schema['enum']}"
+    if "const" in schema and value != schema["const"]:
+        return f"{where}: {value!r} is not {schema['const']!r}"
+    for key in ("anyOf", "oneOf"):
+        if key in schema and all(_first_error(value, s, root, where) for s in schema[key]):
+            return f"{where}: {value!r} matches none of the allowed forms"
+    for part in schema.get("allOf", []):
+        if problem := _first_error(value, part, root, where):
+            return problem
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in value:
+                return f"{where}: '{name}' is a required property"
+        for name, item in value.items():
+            if name in properties:
+                if problem := _first_error(item, properties[name], root, f"{where}.{name}"):
+                    return problem
+            elif schema.get("additionalProperties") is False:
+                return f"{where}: unexpected property '{name}'"
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            return f"{where}: fewer than {schema['minItems']} items"
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            return f"{where}: more than {schema['maxItems']} items"
+        for i, item in enumerate(value):
+            if problem := _first_error(item, schema.get("items", {}), root, f"{where}[{i}]"):
+                return problem
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            return f"{where}: shorter than {schema['minLength']} characters"
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            return f"{where}: longer than {schema['maxLength']} characters"
+    if _is_type(value, "number"):
+        if "minimum" in schema and value < schema["minimum"]:
+            return f"{where}: {value} is less than {schema['minimum']}"
+        if "maximum" in schema and value > schema["maximum"]:
+            return f"{where}: {value} is greater than {schema['maximum']}"
+    return None

@@ -15,8 +15,10 @@ import llama_cpp
 from jinja2 import TemplateError as _TemplateError  # jinja2 comes with llama_cpp
 from llama_cpp import Llama, LlamaGrammar, llama_chat_format
 from llama_cpp.llama_grammar import json_schema_to_gbnf
+from openai.types.chat import ChatCompletion
 
 from extractor.backends import DEFAULT_THREADS, BackendConfig, Completion, Message
+from extractor.backends.structured import chat_completion, request_schema
 from extractor.errors import BackendError
 
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -77,6 +79,7 @@ class LlamaCppBackend:
     one request at a time is also the fastest."""
 
     name = "llama_cpp"
+    structured = "json_schema"  # instructor's JSON_SCHEMA request; `create` turns its schema into a grammar
 
     def __init__(self, config: BackendConfig) -> None:
         self.config = config
@@ -103,8 +106,19 @@ class LlamaCppBackend:
         self._lock = threading.Lock()
         self._identity: str | None = None
 
+    def create(self, *, messages: list[Message], max_tokens: int, **request: Any) -> ChatCompletion:
+        """The chat-completion call instructor drives: the schema it put in the request (`response_format`
+        of any type, or a tool) becomes a llama.cpp grammar on every attempt, re-asks included."""
+        done, finish = self._generate(messages, request_schema(request), max_tokens)
+        return chat_completion(done, request, finish, self.model_path.name)
+
     def complete(self, messages: list[Message], schema: dict | None, max_tokens: int) -> Completion:
-        """Chat completion through the GGUF's own template, constrained by a grammar built from `schema`."""
+        """One constrained answer (no validation): the engine call under `create`."""
+        return self._generate(messages, schema, max_tokens)[0]
+
+    def _generate(self, messages: list[Message], schema: dict | None, max_tokens: int) -> tuple[Completion, str]:
+        """Chat completion through the GGUF's own template, constrained by a grammar built from `schema`;
+        with the finish reason ("length" when cut off)."""
         constraint = self._constraint(schema)
         with self._lock:
             if self.chat_template:
@@ -132,7 +146,7 @@ class LlamaCppBackend:
             response = self._timed(
                 self._llm.create_completion, prompt=prompt, temperature=0.0, max_tokens=max_tokens, **constraint
             )
-        return _completion(response, response["choices"][0]["text"])
+        return _completion(response, response["choices"][0]["text"])[0]
 
     def describe(self) -> dict:
         return {
@@ -197,10 +211,11 @@ def _perf(llm: Llama) -> dict[str, float]:
     }
 
 
-def _completion(response: dict, text: str | None) -> Completion:
+def _completion(response: dict, text: str | None) -> tuple[Completion, str]:
     usage = response.get("usage") or {}
-    return Completion(
+    done = Completion(
         text or "",
         prompt_tokens=int(usage.get("prompt_tokens") or 0),
         completion_tokens=int(usage.get("completion_tokens") or 0),
     )
+    return done, response["choices"][0].get("finish_reason") or "stop"
