@@ -178,6 +178,8 @@ def ground(record: ModelRecord, paper: PaperText) -> list[tuple[str, str]]:
 def prompt(title: str, abstract: str, draft: Extraction) -> list[Message]:
     """The paper, then the rules' draft as the starting point."""
     rules = draft.model_dump(mode="json")
+    for claim in rules.get("claims", []):  # as the model reads the abstract: no raw line breaks to copy
+        claim["evidence"] = " ".join(claim["evidence"].split())
     return [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f"Title: {title}\nAbstract: {abstract}\n\nDraft by rules: "
