@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sys
@@ -97,7 +98,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--sample", is_flag=True, help="Extract the bundled sample corpus (176 papers).")
-@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing", "atom"]), help="Input format (default: from the extension; a .json file of one object per line is read as JSON Lines).")
+@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing", "atom", "parquet"]), help="Input format (default: from the extension, .gz left aside; a .json file of one object per line is read as JSON Lines).")
 @click.option("--field", "field_map", multiple=True, metavar="NAME=KEY", help="Read NAME (title, abstract, id) from another JSON key or CSV column, e.g. --field abstract=summary (repeatable).")
 @click.option("--csv-delimiter", metavar="CHAR", help="CSV separator, e.g. ';' or tab (default: the one whose header names the columns).")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True, help="A bad input record stops the run, or is skipped and reported.")
@@ -119,6 +120,7 @@ def cli() -> None:
               help="An input paper whose id is stored with another title or abstract: extract it again (its stored "
                    "text and rows are replaced), or stop before writing and name both versions.")
 @click.option("--limit", type=int, help="Only the first N papers.")
+@click.option("--filter-categories", metavar="CATS", help="Only papers with one of these arXiv categories (the Kaggle snapshot's `categories`), e.g. cs.CL,cs.LG.")
 @click.option("--ids", "only_ids", metavar="IDS", help="Only these ids: comma-separated, @FILE (one per line) or @SPLIT.json:NAME.")
 @db_option
 @handle_errors
@@ -126,7 +128,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
             on_error: str, backend: str, model: str | None,
             base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, no_reader: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
-            only_ids: str | None, db: str) -> None:
+            filter_categories: str | None, only_ids: str | None, db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
@@ -152,22 +154,26 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
     if not paths and not sample:
         raise click.UsageError("Give one or more PATHS to read, or --sample for the bundled corpus.")
     skipped: list[str] = []
+
+    def on_skip(e: InputError) -> None:
+        skipped.append(str(e))
+        err.print(f"[yellow]skipped[/]: {e}", highlight=False)
+
     t0 = time.perf_counter()
-    papers = list(read_sample()) if sample else []
-    papers += list(read_papers(paths, input_format, on_error=on_error, on_skip=lambda e: skipped.append(str(e)),
-                               fields=_field_map(field_map), csv_delimiter=_delimiter(csv_delimiter)))
-    read_seconds = time.perf_counter() - t0
-    for message in skipped:
-        err.print(f"[yellow]skipped[/]: {message}", highlight=False)
-    if not papers:
-        raise InputError(_nothing_read(paths, len(skipped)))
+    read = read_papers(paths, input_format, on_error=on_error, on_skip=on_skip, fields=_field_map(field_map),
+                       csv_delimiter=_delimiter(csv_delimiter), categories=_categories(filter_categories))
+    papers = itertools.chain(read_sample() if sample else (), read)
     if only_ids:
         wanted = set(_parse_ids(only_ids))
-        papers = [p for p in papers if p.id in wanted]
-        if not papers:
-            raise click.BadParameter("none of the papers read has one of these ids", param_hint="--ids")
-    if limit is not None:
-        papers = papers[:limit]
+        papers = (p for p in papers if p.id in wanted)
+    papers = itertools.islice(papers, limit)
+    first = list(itertools.islice(papers, 256))  # read before the database opens: a bad first chunk writes nothing
+    read_seconds = time.perf_counter() - t0
+    if not first and only_ids and not skipped:
+        raise click.BadParameter("none of the papers read has one of these ids", param_hint="--ids")
+    if not first:
+        raise InputError(_nothing_read(paths, len(skipped)))
+    papers = itertools.chain(first, papers)  # the rest is read as the run goes: memory stays flat
     settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
                         fallback=_fields("--fallback", fallback, CUE_FIELDS), review=_fields("--review", review, CUE_FIELDS))
     engine = reader = None
@@ -201,6 +207,10 @@ def _field_map(specs: tuple[str, ...]) -> dict[str, str]:
                                      "e.g. --field abstract=summary", param_hint="--field")
         out[name] = key
     return out
+
+
+def _categories(value: str | None) -> frozenset[str] | None:
+    return frozenset(c.strip() for c in value.split(",") if c.strip()) or None if value else None
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -251,11 +261,11 @@ def _run_with_progress(store, papers, engine, reader, settings, force, on_change
     with Progress(*columns, console=_stderr(), transient=False) as progress:
         task = progress.add_task("extract", total=None, rate="–")
 
-        def on_start(n: int) -> None:
+        def on_start(n: int | None) -> None:
             progress.update(task, total=n)
 
         def on_paper(summary, paper_id: str) -> None:
-            n = summary.done + len(summary.failed)
+            n = summary.done + len(summary.failed) + summary.skipped
             progress.update(task, completed=n, rate=f"{n / summary.seconds:.2f}" if summary.seconds else "–")
 
         try:
