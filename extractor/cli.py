@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from extractor.errors import ExtractorError, InputError
+from extractor.scale_cli import attach, import_command, run_on_ray, scale_options
 
 DEFAULT_DB = "outputs/extractor.duckdb"
 
@@ -50,7 +51,8 @@ def handle_errors(fn: Callable) -> Callable:
 
 def db_option(fn: Callable) -> Callable:
     return click.option(
-        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="DuckDB file to use."
+        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(),
+        help="DuckDB file to use, or the Parquet folder of `extract --engine ray --out DIR`."
     )(fn)
 
 
@@ -66,6 +68,10 @@ def _open_store(db: str, read_only: bool = False):
     from extractor.errors import StoreError
     from extractor.store import Store
 
+    if Path(db).is_dir():  # a Parquet folder of `extract --engine ray --out DIR`
+        from extractor.attach import attached_store
+
+        return attached_store(db)
     if read_only and db != ":memory:" and not Path(db).exists():
         raise StoreError(f"No database at {db}. Run `extractor extract PATH --db {db}` first (or `make demo`).")
     return Store(db, read_only=read_only)
@@ -104,7 +110,7 @@ def cli() -> None:
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True, help="A bad input record stops the run, or is skipped and reported.")
 @click.option("--backend", type=click.Choice(["llama_cpp", "openai", "fake"]), default="llama_cpp", show_default=True, help="Model engine.")
 @click.option("--model", "model", help="GGUF path (llama_cpp; default: the bundled SmolLM2) or model name (openai).")
-@click.option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai).")
+@click.option("--base-url", "base_urls", multiple=True, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai); repeat it to spread requests over several.")
 @click.option("--api-key-env", help="Name of the environment variable holding the API key (never the key itself).")
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
@@ -122,13 +128,15 @@ def cli() -> None:
 @click.option("--limit", type=int, help="Only the first N papers.")
 @click.option("--filter-categories", metavar="CATS", help="Only papers with one of these arXiv categories (the Kaggle snapshot's `categories`), e.g. cs.CL,cs.LG.")
 @click.option("--ids", "only_ids", metavar="IDS", help="Only these ids: comma-separated, @FILE (one per line) or @SPLIT.json:NAME.")
+@scale_options
 @db_option
 @handle_errors
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, field_map: tuple[str, ...], csv_delimiter: str | None,
             on_error: str, backend: str, model: str | None,
-            base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
+            base_urls: tuple[str, ...], api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, no_reader: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
-            filter_categories: str | None, only_ids: str | None, db: str) -> None:
+            filter_categories: str | None, only_ids: str | None, engine: str, out: str | None, actors: int, max_in_flight: int,
+            db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
@@ -147,6 +155,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         extractor extract ../shared/data/arxiv_sample.jsonl --ids @../shared/data/arxiv_gold_split.json:test
     """
     from extractor.backends import BackendConfig, get_backend
+    from extractor.backends.fleet import FleetBackend
     from extractor.corpus import read_papers, read_sample
     from extractor.extract import CUE_FIELDS, Settings
 
@@ -176,6 +185,11 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
     papers = itertools.chain(first, papers)  # the rest is read as the run goes: memory stays flat
     settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
                         fallback=_fields("--fallback", fallback, CUE_FIELDS), review=_fields("--review", review, CUE_FIELDS))
+    if engine == "ray":
+        options = {"format": input_format, "fields": field_map, "delimiter": csv_delimiter, "categories": filter_categories,
+                   "ids": only_ids, "limit": limit, "sample": sample}
+        return run_on_ray(papers, paths, options, out, actors, settings, base_urls, max_in_flight, model, structured,
+                          _json_object(request_json) if request_json else {}, not no_model and not no_reader, threads)
     engine = reader = None
     if not no_model and not no_reader:
         from extractor.backends.llama_cpp import default_model_path
@@ -183,10 +197,10 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
 
         reader = Reader(default_model_path(), n_threads=threads or reader_threads())
     if settings.needs_model:
-        config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
+        config = BackendConfig(model=model, n_threads=threads, base_url=base_urls[0] if base_urls else None, api_key_env=api_key_env,
                                structured=structured, extra={"body": _json_object(request_json)} if request_json else {})
         with err.status(f"Loading {backend} model ..."):
-            engine = get_backend(backend, config)
+            engine = get_backend(backend, config) if len(base_urls) < 2 else FleetBackend(config, list(base_urls), max_in_flight)
         if backend == "openai":
             err.print(f"Structured output: {engine.resolve_structured()}")  # type: ignore[attr-defined]
     with _open_store(db) as store:
@@ -494,3 +508,6 @@ def _parse_ids(spec: str) -> list[str]:
         raise InputError(f"{path}: no split named {key!r}; it has {', '.join(sorted(splits))}.")
     return list(splits[key])
 
+
+cli.add_command(attach)
+cli.add_command(import_command)
