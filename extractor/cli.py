@@ -135,7 +135,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
             on_error: str, backend: str, model: str | None,
             base_urls: tuple[str, ...], api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, no_reader: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
-            filter_categories: str | None, only_ids: str | None, engine: str, out: str | None, actors: int, max_in_flight: int,
+            filter_categories: str | None, only_ids: str | None, engine: str, out: str | None, actors: int, shard_size: int, max_in_flight: int,
             db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
@@ -188,7 +188,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
     if engine == "ray":
         options = {"format": input_format, "fields": field_map, "delimiter": csv_delimiter, "categories": filter_categories,
                    "ids": only_ids, "limit": limit, "sample": sample}
-        return run_on_ray(papers, paths, options, out, actors, settings, base_urls, max_in_flight, model, structured,
+        return run_on_ray(papers, paths, options, out, actors, shard_size, settings, base_urls, max_in_flight, model, structured,
                           _json_object(request_json) if request_json else {}, not no_model and not no_reader, threads)
     engine = reader = None
     if not no_model and not no_reader:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -53,7 +54,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def stage(papers: Iterable[Paper], out: Path, fingerprint: str, inputs: str) -> int:
+def stage(papers: Iterable[Paper], out: Path, fingerprint: str, inputs: str, size: int = SHARD) -> int:
     """Write the input as numbered shards once (a rerun finds `_input/_complete`); return their count."""
     folder = out / "_input"
     done = folder / "_complete"
@@ -65,7 +66,7 @@ def stage(papers: Iterable[Paper], out: Path, fingerprint: str, inputs: str) -> 
         return int(staged["shards"])
     folder.mkdir(parents=True, exist_ok=True)
     it, n = iter(papers), 0
-    while chunk := list(islice(it, SHARD)):
+    while chunk := list(islice(it, size)):
         _write_atomically(folder / f"{shard_name(n)}.jsonl", "".join(
             json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}, ensure_ascii=False) + "\n" for p in chunk))
         n += 1
@@ -196,7 +197,7 @@ def _check_config(out: Path, key: str, config: dict) -> int:
 
 
 def run_ray(papers: Iterable[Paper], out: Path, settings: Settings, engine: Engine, description: dict,
-            input_key: str, inputs: str, actors: int = 2, on_shard: Callable[[RaySummary], None] | None = None) -> RaySummary:
+            input_key: str, inputs: str, actors: int = 2, shard_size: int = SHARD, on_shard: Callable[[RaySummary], None] | None = None) -> RaySummary:
     """Extract into `out` with Ray Data (connecting to RAY_ADDRESS's cluster, else starting a local one)."""
     import ray
 
@@ -205,19 +206,21 @@ def run_ray(papers: Iterable[Paper], out: Path, settings: Settings, engine: Engi
     key = config_key(description, settings)
     run_id = _check_config(out, key, config)
     started = time.perf_counter()
-    summary = RaySummary(shards=stage(papers, out, input_key, inputs))
+    summary = RaySummary(shards=stage(papers, out, input_key, inputs, shard_size))
     done = done_shards(out)
     todo = [i for i in range(summary.shards) if i not in done]
     summary.skipped = summary.shards - len(todo)
     _clear_unfinished(out, todo)
     if todo:
         if not ray.is_initialized():
-            ray.init(num_cpus=max(actors, 1), include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
-        ctx = ray.data.DataContext.get_current()
-        ctx.enable_progress_bars = False
+            if os.environ.get("RAY_ADDRESS"):  # a cluster: its resources are its own
+                ray.init(log_to_driver=False)
+            else:  # a local cluster for this run: the actors and one CPU to feed them
+                ray.init(num_cpus=actors + 1, include_dashboard=False, log_to_driver=False)
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        ray.data.DataContext.get_current().enable_progress_bars = False
         ds = ray.data.from_items([{"shard": i} for i in todo], override_num_blocks=len(todo))
-        results = ds.map_batches(ShardWorker, batch_size=1, concurrency=actors, num_cpus=1,
+        results = ds.map_batches(ShardWorker, batch_size=1, concurrency=min(actors, len(todo)), num_cpus=1,
                                  fn_constructor_kwargs={"out": str(out), "settings": settings, "engine": engine,
                                                         "key": key, "run_id": run_id, "actors": actors})
         for row in results.iter_rows():

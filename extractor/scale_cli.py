@@ -22,6 +22,8 @@ def scale_options(fn: Callable) -> Callable:
         click.option("--out", type=click.Path(file_okay=False), help="Folder of Parquet tables (--engine ray); a rerun resumes."),
         click.option("--actors", type=click.IntRange(1, 4096), default=2, show_default=True,
                      help="Ray actors, each one CPU and its own engine (--engine ray)."),
+        click.option("--shard-size", type=click.IntRange(1, 1_000_000), default=500, show_default=True,
+                     help="Papers per shard, the unit of work and of resume (--engine ray; fixed once a folder is started)."),
         click.option("--max-in-flight", type=click.IntRange(1, 4096), default=4, show_default=True,
                      help="Requests in flight per --base-url server, in all (several --base-url spread the load)."),
     ]):
@@ -29,7 +31,7 @@ def scale_options(fn: Callable) -> Callable:
     return fn
 
 
-def run_on_ray(papers: Iterable[Paper], paths: tuple[str, ...], read_options: dict, out: str | None, actors: int,
+def run_on_ray(papers: Iterable[Paper], paths: tuple[str, ...], read_options: dict, out: str | None, actors: int, shard_size: int,
                settings: Settings, base_urls: tuple[str, ...], in_flight: int, model: str | None, structured: str,
                request_body: dict, reader: bool, threads: int | None) -> None:
     """`extract --engine ray`: check the options, run, print where the tables are and how to query them."""
@@ -69,7 +71,7 @@ def run_on_ray(papers: Iterable[Paper], paths: tuple[str, ...], read_options: di
                   f"({summary.seconds:.0f} s)", highlight=False)
 
     summary = run_ray(papers, Path(out), settings, engine, description, fingerprint(paths, read_options),
-                      ", ".join(paths), actors=actors, on_shard=on_shard)
+                      ", ".join(paths), actors=actors, shard_size=shard_size, on_shard=on_shard)
     err.print(f"{summary.done} papers extracted, {summary.failed} failed, {summary.skipped} of {summary.shards} shards "
               f"done before ({summary.seconds:.1f} s) -> {out}", highlight=False)
     err.print(f"Query it: extractor speedups --db {out}   (or `extractor attach {out} --db FILE`)", highlight=False)
