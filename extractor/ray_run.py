@@ -58,11 +58,8 @@ def stage(papers: Iterable[Paper], out: Path, fingerprint: str, inputs: str, siz
     """Write the input as numbered shards once (a rerun finds `_input/_complete`); return their count."""
     folder = out / "_input"
     done = folder / "_complete"
-    if done.exists():
-        staged = json.loads(done.read_text())
-        if staged["fingerprint"] != fingerprint:
-            raise InputError(f"{out} holds a run over other input files or options ({staged['inputs']}). "
-                             "Pass another --out folder, or delete this one to start over.")
+    staged = _recorded(done, "fingerprint", fingerprint, "a run over other input files or options", "inputs")
+    if staged:
         return int(staged["shards"])
     folder.mkdir(parents=True, exist_ok=True)
     it, n = iter(papers), 0
@@ -181,17 +178,23 @@ def _clear_unfinished(out: Path, todo: list[int]) -> None:
         (out / "_done" / f"{shard_name(i)}.json").unlink(missing_ok=True)
 
 
+def _recorded(path: Path, key: str, value: str, what: str, shown: str) -> dict | None:
+    """The folder's record at `path` (None before the first run); another `value` of `key` is refused."""
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    if record[key] != value:
+        out = path.parent.parent if path.parent.name == "_input" else path.parent
+        raise InputError(f"{out} holds {what} ({record[shown]}). Pass another --out folder, or delete this one "
+                         "to start over.")
+    return record
+
+
 def _check_config(out: Path, key: str, config: dict) -> int:
     """The run's settings are the folder's: another configuration needs another folder. Returns the run id."""
     path = out / "_config.json"
-    if path.exists():
-        stored = json.loads(path.read_text())
-        if stored["config_key"] != key:
-            raise InputError(f"{out} holds extractions made with other settings ({stored['config']}). Pass another "
-                             "--out folder for these settings, or delete this one to start over.")
-        run_id = stored["runs"] + 1
-    else:
-        run_id = 1
+    stored = _recorded(path, "config_key", key, "extractions made with other settings", "config")
+    run_id = stored["runs"] + 1 if stored else 1
     _write_atomically(path, json.dumps({"config_key": key, "config": config, "runs": run_id}, default=str))
     return run_id
 
