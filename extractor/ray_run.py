@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -202,6 +201,7 @@ def _check_config(out: Path, key: str, config: dict) -> int:
 def run_ray(papers: Iterable[Paper], out: Path, settings: Settings, engine: Engine, description: dict,
             input_key: str, inputs: str, actors: int = 2, shard_size: int = SHARD, on_shard: Callable[[RaySummary], None] | None = None) -> RaySummary:
     """Extract into `out` with Ray Data (connecting to RAY_ADDRESS's cluster, else starting a local one)."""
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")  # progress is ours: a line a shard
     import ray
 
     (out / "_done").mkdir(parents=True, exist_ok=True)
@@ -220,7 +220,6 @@ def run_ray(papers: Iterable[Paper], out: Path, settings: Settings, engine: Engi
                 ray.init(log_to_driver=False)
             else:  # a local cluster for this run: the actors and one CPU to feed them
                 ray.init(num_cpus=actors + 1, include_dashboard=False, log_to_driver=False)
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
         ray.data.DataContext.get_current().enable_progress_bars = False
         ds = ray.data.from_items([{"shard": i} for i in todo], override_num_blocks=len(todo))
         results = ds.map_batches(ShardWorker, batch_size=1, concurrency=min(actors, len(todo)), num_cpus=1,

@@ -68,13 +68,17 @@ def run_on_ray(papers: Iterable[Paper], paths: tuple[str, ...], read_options: di
 
     def on_shard(summary) -> None:
         err.print(f"{summary.done + summary.failed} papers extracted, {summary.failed} failed "
-                  f"({summary.seconds:.0f} s)", highlight=False)
+                  f"({summary.seconds:.0f} s)", highlight=False, soft_wrap=True)
 
-    summary = run_ray(papers, Path(out), settings, engine, description, fingerprint(paths, read_options),
-                      ", ".join(paths), actors=actors, shard_size=shard_size, on_shard=on_shard)
+    try:
+        summary = run_ray(papers, Path(out), settings, engine, description, fingerprint(paths, read_options),
+                          ", ".join(paths), actors=actors, shard_size=shard_size, on_shard=on_shard)
+    except KeyboardInterrupt:
+        err.print("[yellow]Interrupted.[/] Every finished shard is kept; rerun the same command to resume.")
+        raise SystemExit(130) from None
     err.print(f"{summary.done} papers extracted, {summary.failed} failed, {summary.skipped} of {summary.shards} shards "
-              f"done before ({summary.seconds:.1f} s) -> {out}", highlight=False)
-    err.print(f"Query it: extractor speedups --db {out}   (or `extractor attach {out} --db FILE`)", highlight=False)
+              f"done before ({summary.seconds:.1f} s) -> {out}", highlight=False, soft_wrap=True)
+    err.print(f"Query it: extractor speedups --db {out}   (or `extractor attach {out} --db FILE`)", highlight=False, soft_wrap=True)
     if summary.failed:
         raise SystemExit(2)
 
