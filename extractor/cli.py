@@ -68,9 +68,11 @@ def _open_store(db: str, read_only: bool = False):
     from extractor.errors import StoreError
     from extractor.store import Store
 
-    if Path(db).is_dir():  # a Parquet folder of `extract --engine ray --out DIR`
+    if Path(db).is_dir():  # a Parquet folder of `extract --engine ray --out DIR`, read through views
         from extractor.attach import attached_store
 
+        if not read_only:
+            raise StoreError(f"{db} is a folder: only `extract --engine ray --out {db}` writes it; pass --db a DuckDB file.")
         return attached_store(db)
     if read_only and db != ":memory:" and not Path(db).exists():
         raise StoreError(f"No database at {db}. Run `extractor extract PATH --db {db}` first (or `make demo`).")

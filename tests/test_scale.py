@@ -81,6 +81,8 @@ def test_a_folder_refuses_other_settings(cluster, papers, tmp_path):
     run("extract", str(papers), "--no-model", "--engine", "ray", "--out", out, "--limit", "20")
     result = CliRunner().invoke(cli, ["extract", str(papers), "--no-model", "--engine", "ray", "--out", out])
     assert result.exit_code == 1 and "other input files or options" in result.output
+    result = CliRunner().invoke(cli, ["extract", str(papers), "--no-model", "--db", out])  # views are read-only
+    assert result.exit_code == 1 and "only `extract --engine ray" in result.output
 
 
 @pytest.fixture
