@@ -125,3 +125,15 @@ def test_a_fleet_of_three_servers_bounded_retried_and_resumed_after_the_driver_i
     assert sum(s["failures"] for s in stats) > 0  # 503s were sent, and retried: no paper failed
     redone = 300 - 20 * len(finished)  # papers of the shards the rerun did: one request each, and a 503 one more
     assert redone <= sum(s["requests"] for s in stats) - before <= redone * 1.25 + 10
+
+
+def test_several_base_urls_in_one_process(papers, tmp_path, fleet):
+    """Without Ray too, --base-url A --base-url B spreads `--concurrency` papers over the servers, bounded."""
+    db = str(tmp_path / "fleet.duckdb")
+    urls = [arg for s in fleet for arg in ("--base-url", s.url)]
+    run("extract", str(papers), "--limit", "40", "--backend", "openai", "--concurrency", "4", "--max-in-flight", "1",
+        *urls, *FLEET, "--db", db)
+    with Store(db, read_only=True) as store:
+        assert store.query("select count(*) from extractions where status = 'ok' and prompt_tokens > 0")[1] == [(40,)]
+    stats = [s.stats() for s in fleet]
+    assert all(s["peak_in_flight"] == 1 and s["requests"] > 0 for s in stats), stats
