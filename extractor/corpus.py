@@ -172,8 +172,16 @@ def _lines(head: bytes, stream: BinaryIO, name: str) -> Iterator[str]:
         if rest:
             yield rest
 
-    for n, line in enumerate(raw(), 1):
-        yield _decode(line, name, n).removesuffix("\n")
+    try:
+        for n, line in enumerate(raw(), 1):
+            yield _decode(line, name, n).removesuffix("\n")
+    finally:
+        _close(stream)
+
+
+def _close(stream: BinaryIO) -> None:
+    if stream is not getattr(sys.stdin, "buffer", None):
+        stream.close()
 
 
 def _items(src: _Source, layout: Layout) -> Iterator[Item]:
@@ -181,20 +189,28 @@ def _items(src: _Source, layout: Layout) -> Iterator[Item]:
     if src.fmt == "parquet":
         return parse_parquet(src.name, layout)
     stream = src.open()
-    head = stream.read(_HEAD)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head:
-        _decode(head, src.name)  # raises the encoding's message
-    if not head.strip():
-        raise InputError(f"{src.name}: is empty. Give it papers as {_ACCEPTED}.")
+    try:
+        head = stream.read(_HEAD)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head:
+            _decode(head, src.name)  # raises the encoding's message
+        if not head.strip():
+            raise InputError(f"{src.name}: is empty. Give it papers as {_ACCEPTED}.")
+    except BaseException:
+        _close(stream)
+        raise
     sniffed = head.decode("utf-8", "ignore")  # enough to tell the format; every line is decoded strictly below
     fmt = _format(src, sniffed, layout)
-    if layout.fields and fmt in ("listing", "atom"):
-        raise InputError(f"{src.name}: --field applies to JSON, JSON Lines and CSV keys, not to {fmt} input.")
-    if layout.categories and fmt in ("listing", "atom"):
-        raise InputError(f"{src.name}: --filter-categories reads a `categories` key or column, which {fmt} input lacks.")
     if fmt == "jsonl":
         return parse_jsonl(_lines(head, stream, src.name), src.name, layout)
-    return PARSERS[fmt](_decode(head + stream.read(), src.name), src.name, layout)
+    try:
+        if layout.fields and fmt in ("listing", "atom"):
+            raise InputError(f"{src.name}: --field applies to JSON, JSON Lines and CSV keys, not to {fmt} input.")
+        if layout.categories and fmt in ("listing", "atom"):
+            raise InputError(f"{src.name}: --filter-categories reads a `categories` key or column, which {fmt} input lacks.")
+        text = _decode(head + stream.read(), src.name)
+    finally:
+        _close(stream)
+    return PARSERS[fmt](text, src.name, layout)
 
 
 def _read_source(src: _Source, merger: _Merger, on_error: str, layout: Layout,
