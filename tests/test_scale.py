@@ -76,7 +76,7 @@ def test_ray_gives_the_records_of_the_single_process_path(cluster, papers, tmp_p
     assert "3 of 3 shards done before" in again
 
 
-def test_a_folder_refuses_other_settings(cluster, papers, tmp_path):
+def test_a_folder_refuses_other_input_and_is_read_only_to_other_commands(cluster, papers, tmp_path):
     out = str(tmp_path / "ray")
     run("extract", str(papers), "--no-model", "--engine", "ray", "--out", out, "--limit", "20")
     result = CliRunner().invoke(cli, ["extract", str(papers), "--no-model", "--engine", "ray", "--out", out])
