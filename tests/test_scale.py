@@ -18,7 +18,14 @@ import pytest
 import ray
 from click.testing import CliRunner
 
+from extractor.attach import attached_store
+from extractor.backends import BackendConfig
+from extractor.backends.fleet import FleetBackend
 from extractor.cli import cli
+from extractor.errors import BackendError
+from extractor.extract import Settings
+from extractor.ray_run import Engine, ShardWorker, _check_config, done_shards, stage
+from extractor.schema import Paper
 from extractor.store import Store
 from fleet_server import FakeServer
 
@@ -137,3 +144,38 @@ def test_several_base_urls_in_one_process(papers, tmp_path, fleet):
         assert store.query("select count(*) from extractions where status = 'ok' and prompt_tokens > 0")[1] == [(40,)]
     stats = [s.stats() for s in fleet]
     assert all(s["peak_in_flight"] == 1 and s["requests"] > 0 for s in stats), stats
+
+
+def test_a_request_that_fails_on_one_server_is_tried_on_the_others():
+    bad, good = FakeServer(latency=0, fail_every=1), FakeServer(latency=0)
+    try:
+        config = BackendConfig(model="fake-gpu", structured="json_object", max_retries=0)
+        fleet = FleetBackend(config, [bad.url, good.url], in_flight=1)
+        schema = {"type": "object", "properties": {"task": {"type": "string", "enum": ["a", "b"]}}, "required": ["task"]}
+        answers = [json.loads(fleet.complete([{"role": "user", "content": "?"}], schema, 8).text) for _ in range(4)]
+        assert answers == [{"task": "a"}] * 4
+        assert good.stats()["requests"] == 4 and bad.stats()["failures"] >= 1
+        with pytest.raises(BackendError, match="Every server failed"):
+            FleetBackend(config, [bad.url], in_flight=1).complete([{"role": "user", "content": "?"}], schema, 8)
+    finally:
+        bad.close()
+        good.close()
+
+
+def test_a_paper_every_server_fails_is_recorded_failed_and_its_shard_redone(tmp_path):
+    """The actor's work without Ray: the failed rows are written, and the shard is left to the next run."""
+    down = FakeServer(latency=0, fail_every=1)
+    try:
+        out = tmp_path / "out"
+        (out / "_done").mkdir(parents=True)
+        _check_config(out, "key", {})
+        stage([Paper(id=f"p{i}", title="FastNet", abstract=f"FastNet is {i + 2}x faster.") for i in range(2)], out, "in", "test")
+        engine = Engine(base_urls=(down.url,), model="fake-gpu", structured="json_object")
+        worker = ShardWorker(str(out), Settings(ask=("task",), review=()), engine, "key", 1, 1)
+        assert worker.shard(0) == (0, 2)
+        assert done_shards(out) == set()
+        with attached_store(out) as store:
+            rows = store.query("select paper_id, status, error like '%503%' from extractions order by 1")[1]
+        assert rows == [("p0", "failed", True), ("p1", "failed", True)]
+    finally:
+        down.close()
