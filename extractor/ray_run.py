@@ -144,7 +144,8 @@ class ShardWorker:
                 folder = self.out / table
                 folder.mkdir(exist_ok=True)
                 tmp = folder / f".{shard_name(i)}.parquet.tmp"
-                store.query(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{tmp}' (FORMAT parquet)")
+                quoted = str(tmp).replace("'", "''")
+                store.query(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{quoted}' (FORMAT parquet)")
                 os.replace(tmp, folder / f"{shard_name(i)}.parquet")
         failed = sum(w.extraction is None for w in written)
         _write_atomically(self.out / "_done" / f"{shard_name(i)}.json", json.dumps({"ok": len(papers) - failed, "failed": failed}))
@@ -242,7 +243,7 @@ def _write_run(out: Path, run_id: int, key: str, config: dict, summary: RaySumma
 
     folder = out / "runs"
     folder.mkdir(exist_ok=True)
-    path = folder / f"run-{run_id:04d}.parquet"
+    path = str(folder / f"run-{run_id:04d}.parquet").replace("'", "''")
     with duckdb.connect() as db:
         db.execute(
             f"""COPY (SELECT ?::INTEGER AS id, ?::VARCHAR AS config_key, ?::JSON AS config,
