@@ -13,7 +13,7 @@ setup: $(VENV)/.installed models
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,server,train]'
+	$(BIN)/pip install --quiet -e '.[dev,server,train,ray]'
 	touch $@
 
 models: $(MODEL)

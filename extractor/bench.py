@@ -1,6 +1,6 @@
 """`make bench`: papers/minute end to end, seconds per stage, tokens per paper, and accuracy on the dev answers.
 
-usage: python -m extractor.bench [--configs rules,default,smollm2,gemma3] [--arxiv N] [--split dev] [--server N] [--gold PATH] [--out DIR]
+usage: python -m extractor.bench [--configs rules,default,smollm2,gemma3] [--arxiv N] [--split dev] [--server N] [--ray N] [--gold PATH] [--out DIR]
 
 With --server N, it also starts `python -m llama_cpp.server` on 127.0.0.1 with the bundled model
 and extracts the first N bundled papers through the endpoint backend at concurrency 1, 2 and 4,
@@ -10,6 +10,9 @@ Each configuration extracts the bundled corpus (scored against dev_gold), the ar
 of one split (scored against their answers: accuracy next to speed) and the first N arXiv papers
 into a fresh DuckDB file through the same `run_extraction` the CLI uses, then reads the timings and token
 counts back from the runs table. Results print as a table and go to outputs/bench/*.json.
+The rules' and the store's seconds per paper are separate columns. With --ray N (the extra
+`extractor[ray]`), the first N arXiv papers go through the single process and through Ray, and the
+throughput ratio prints.
 """
 
 from __future__ import annotations
@@ -90,6 +93,30 @@ def bench_server(papers: list[Paper], threads: int | None) -> list[dict]:
         stop_process(server)
 
 
+def bench_ray(papers: list[Paper], actors: int) -> dict:
+    """Rules only, the same papers through the single process and through `--engine ray` (one after the
+    other, on this machine): the throughput ratio Ray / single process. Ray's start-up is left out (once per run)."""
+    import ray
+
+    from extractor.ray_run import Engine, run_ray
+
+    rules = Settings(use_model=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            run_extraction(store, papers, None, rules)
+        single = time.perf_counter() - t0
+        ray.init(num_cpus=actors + 1, include_dashboard=False, log_to_driver=False)
+        try:
+            t0 = time.perf_counter()
+            run_ray(papers, Path(tmp) / "ray", rules, Engine(), {"backend": "rules"}, "bench", "bench", actors=actors)
+            on_ray = time.perf_counter() - t0
+        finally:
+            ray.shutdown()
+    return {"papers": len(papers), "actors": actors, "single_papers_per_s": round(len(papers) / single, 1),
+            "ray_papers_per_s": round(len(papers) / on_ray, 1), "ray_over_single": round(single / on_ray, 2)}
+
+
 def review_figures(store: Store, predictions: dict, gold: dict) -> dict:
     """How well the model's `model-disagrees` flags point at the rules' real errors on the dev answers."""
     flagged = {(p.paper_id, p.field) for p in store.problems() if p.rule == "model-disagrees"}
@@ -122,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", help="the arxiv_gold split scored next to speed ('' for none; never tune on test)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--server", type=int, default=40, help="papers through a local llama_cpp.server at concurrency 1, 2, 4 (0: skip)")
+    parser.add_argument("--ray", type=int, default=2000, help="first N arXiv papers, rules only, single process vs --engine ray (0: skip)")
+    parser.add_argument("--actors", type=int, default=2, help="Ray actors for --ray")
     parser.add_argument("--out", default=str(REPO / "outputs" / "bench"))
     args = parser.parse_args(argv)
     # Chosen before any configuration runs: the load average would count this process's own work.
@@ -154,11 +183,16 @@ def main(argv: list[str] | None = None) -> int:
         for result in bench_server(corpora["bundled"][0][: args.server], args.threads):
             results.append(result)
             _print([result])
+    if args.ray and arxiv.exists():
+        ratio = bench_ray(list(read_papers([arxiv]))[: args.ray], args.actors)
+        results.append({"config": "ray vs single", **ratio})
+        print(f"Rules only over {ratio['papers']} arXiv papers: single process {ratio['single_papers_per_s']} papers/s, "
+              f"Ray ({args.actors} actors) {ratio['ray_papers_per_s']} papers/s: ratio {ratio['ray_over_single']}", flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))
-    _print(results, title=f"Benchmark ({path})")
+    _print([r for r in results if "corpus" in r], title=f"Benchmark ({path})")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from extractor.errors import ExtractorError, InputError
+from extractor.scale_cli import attach, import_command, run_on_ray, scale_options
 
 DEFAULT_DB = "outputs/extractor.duckdb"
 
@@ -49,7 +51,8 @@ def handle_errors(fn: Callable) -> Callable:
 
 def db_option(fn: Callable) -> Callable:
     return click.option(
-        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="DuckDB file to use."
+        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(),
+        help="DuckDB file to use, or the Parquet folder of `extract --engine ray --out DIR`."
     )(fn)
 
 
@@ -65,6 +68,12 @@ def _open_store(db: str, read_only: bool = False):
     from extractor.errors import StoreError
     from extractor.store import Store
 
+    if Path(db).is_dir():  # a Parquet folder of `extract --engine ray --out DIR`, read through views
+        from extractor.attach import attached_store
+
+        if not read_only:
+            raise StoreError(f"{db} is a folder: only `extract --engine ray --out {db}` writes it; pass --db a DuckDB file.")
+        return attached_store(db)
     if read_only and db != ":memory:" and not Path(db).exists():
         raise StoreError(f"No database at {db}. Run `extractor extract PATH --db {db}` first (or `make demo`).")
     return Store(db, read_only=read_only)
@@ -97,13 +106,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--sample", is_flag=True, help="Extract the bundled sample corpus (176 papers).")
-@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing", "atom"]), help="Input format (default: from the extension; a .json file of one object per line is read as JSON Lines).")
+@click.option("--input-format", type=click.Choice(["jsonl", "json", "csv", "listing", "atom", "parquet"]), help="Input format (default: from the extension, .gz left aside; a .json file of one object per line is read as JSON Lines).")
 @click.option("--field", "field_map", multiple=True, metavar="NAME=KEY", help="Read NAME (title, abstract, id) from another JSON key or CSV column, e.g. --field abstract=summary (repeatable).")
 @click.option("--csv-delimiter", metavar="CHAR", help="CSV separator, e.g. ';' or tab (default: the one whose header names the columns).")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True, help="A bad input record stops the run, or is skipped and reported.")
 @click.option("--backend", type=click.Choice(["llama_cpp", "openai", "fake"]), default="llama_cpp", show_default=True, help="Model engine.")
 @click.option("--model", "model", help="GGUF path (llama_cpp; default: the bundled SmolLM2) or model name (openai).")
-@click.option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai).")
+@click.option("--base-url", "base_urls", multiple=True, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (with --backend openai); repeat it to spread requests over several.")
 @click.option("--api-key-env", help="Name of the environment variable holding the API key (never the key itself).")
 @click.option("--structured", type=click.Choice(["auto", "json_object", "json_schema", "tools"]), default="auto", show_default=True, help="Structured-output request shape (openai backend).")
 @click.option("--request-json", metavar="JSON", help='Extra fields for every request (openai backend), e.g. \'{"repeat_penalty": 1.0}\'.')
@@ -119,14 +128,17 @@ def cli() -> None:
               help="An input paper whose id is stored with another title or abstract: extract it again (its stored "
                    "text and rows are replaced), or stop before writing and name both versions.")
 @click.option("--limit", type=int, help="Only the first N papers.")
+@click.option("--filter-categories", metavar="CATS", help="Only papers with one of these arXiv categories (the Kaggle snapshot's `categories`), e.g. cs.CL,cs.LG.")
 @click.option("--ids", "only_ids", metavar="IDS", help="Only these ids: comma-separated, @FILE (one per line) or @SPLIT.json:NAME.")
+@scale_options
 @db_option
 @handle_errors
 def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, field_map: tuple[str, ...], csv_delimiter: str | None,
             on_error: str, backend: str, model: str | None,
-            base_url: str | None, api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
+            base_urls: tuple[str, ...], api_key_env: str | None, structured: str, request_json: str | None, concurrency: int, threads: int | None,
             no_model: bool, no_reader: bool, ask: str, fallback: str, review: str, force: bool, on_changed: str, limit: int | None,
-            only_ids: str | None, db: str) -> None:
+            filter_categories: str | None, only_ids: str | None, engine: str, out: str | None, actors: int, shard_size: int, max_in_flight: int,
+            db: str) -> None:
     """Extract papers from PATHS (JSONL, JSON array, CSV, Atom XML, listing-page text, or - for stdin) into the database.
 
     A rerun skips papers already extracted with the same model and settings, so an interrupted
@@ -145,6 +157,7 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         extractor extract ../shared/data/arxiv_sample.jsonl --ids @../shared/data/arxiv_gold_split.json:test
     """
     from extractor.backends import BackendConfig, get_backend
+    from extractor.backends.fleet import FleetBackend
     from extractor.corpus import read_papers, read_sample
     from extractor.extract import CUE_FIELDS, Settings
 
@@ -152,24 +165,33 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
     if not paths and not sample:
         raise click.UsageError("Give one or more PATHS to read, or --sample for the bundled corpus.")
     skipped: list[str] = []
+
+    def on_skip(e: InputError) -> None:
+        skipped.append(str(e))
+        err.print(f"[yellow]skipped[/]: {e}", highlight=False)
+
     t0 = time.perf_counter()
-    papers = list(read_sample()) if sample else []
-    papers += list(read_papers(paths, input_format, on_error=on_error, on_skip=lambda e: skipped.append(str(e)),
-                               fields=_field_map(field_map), csv_delimiter=_delimiter(csv_delimiter)))
-    read_seconds = time.perf_counter() - t0
-    for message in skipped:
-        err.print(f"[yellow]skipped[/]: {message}", highlight=False)
-    if not papers:
-        raise InputError(_nothing_read(paths, len(skipped)))
+    read = read_papers(paths, input_format, on_error=on_error, on_skip=on_skip, fields=_field_map(field_map),
+                       csv_delimiter=_delimiter(csv_delimiter), categories=_categories(filter_categories))
+    papers = itertools.chain(read_sample() if sample else (), read)
     if only_ids:
         wanted = set(_parse_ids(only_ids))
-        papers = [p for p in papers if p.id in wanted]
-        if not papers:
-            raise click.BadParameter("none of the papers read has one of these ids", param_hint="--ids")
-    if limit is not None:
-        papers = papers[:limit]
+        papers = (p for p in papers if p.id in wanted)
+    papers = itertools.islice(papers, limit)
+    first = list(itertools.islice(papers, 256))  # read before the database opens: a bad first chunk writes nothing
+    read_seconds = time.perf_counter() - t0
+    if not first and only_ids and not skipped:
+        raise click.BadParameter("none of the papers read has one of these ids", param_hint="--ids")
+    if not first:
+        raise InputError(_nothing_read(paths, len(skipped)))
+    papers = itertools.chain(first, papers)  # the rest is read as the run goes: memory stays flat
     settings = Settings(use_model=not no_model, ask=_fields("--ask", ask),
                         fallback=_fields("--fallback", fallback, CUE_FIELDS), review=_fields("--review", review, CUE_FIELDS))
+    if engine == "ray":
+        options = {"format": input_format, "fields": field_map, "delimiter": csv_delimiter, "categories": filter_categories,
+                   "ids": only_ids, "limit": limit, "sample": sample}
+        return run_on_ray(papers, paths, options, out, actors, shard_size, settings, base_urls, max_in_flight, model, structured,
+                          _json_object(request_json) if request_json else {}, not no_model and not no_reader, threads)
     engine = reader = None
     if not no_model and not no_reader:
         from extractor.backends.llama_cpp import default_model_path
@@ -177,10 +199,10 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
 
         reader = Reader(default_model_path(), n_threads=threads or reader_threads())
     if settings.needs_model:
-        config = BackendConfig(model=model, n_threads=threads, base_url=base_url, api_key_env=api_key_env,
+        config = BackendConfig(model=model, n_threads=threads, base_url=base_urls[0] if base_urls else None, api_key_env=api_key_env,
                                structured=structured, extra={"body": _json_object(request_json)} if request_json else {})
         with err.status(f"Loading {backend} model ..."):
-            engine = get_backend(backend, config)
+            engine = get_backend(backend, config) if len(base_urls) < 2 else FleetBackend(config, list(base_urls), max_in_flight)
         if backend == "openai":
             err.print(f"Structured output: {engine.resolve_structured()} ({engine.probe_note})")  # type: ignore[attr-defined]
     with _open_store(db) as store:
@@ -201,6 +223,10 @@ def _field_map(specs: tuple[str, ...]) -> dict[str, str]:
                                      "e.g. --field abstract=summary", param_hint="--field")
         out[name] = key
     return out
+
+
+def _categories(value: str | None) -> frozenset[str] | None:
+    return frozenset(c.strip() for c in value.split(",") if c.strip()) or None if value else None
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -251,11 +277,11 @@ def _run_with_progress(store, papers, engine, reader, settings, force, on_change
     with Progress(*columns, console=_stderr(), transient=False) as progress:
         task = progress.add_task("extract", total=None, rate="–")
 
-        def on_start(n: int) -> None:
+        def on_start(n: int | None) -> None:
             progress.update(task, total=n)
 
         def on_paper(summary, paper_id: str) -> None:
-            n = summary.done + len(summary.failed)
+            n = summary.done + len(summary.failed) + summary.skipped
             progress.update(task, completed=n, rate=f"{n / summary.seconds:.2f}" if summary.seconds else "–")
 
         try:
@@ -508,3 +534,5 @@ from extractor.web.commands import COMMANDS  # noqa: E402  (report, serve: they 
 
 for _command in COMMANDS:
     cli.add_command(_command)
+cli.add_command(attach)
+cli.add_command(import_command)

@@ -12,13 +12,13 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
 from extractor.errors import InputError
 
-FORMATS = ("jsonl", "json", "csv", "listing", "atom")
+FORMATS = ("jsonl", "json", "csv", "listing", "atom")  # text formats; Parquet is read by parse_parquet
 FIELDS = ("title", "abstract", "id")
 DELIMITERS = (",", ";", "\t", "|")
 _JSONL_FIX = 'Each line must be one JSON object with "title" and "abstract".'
@@ -26,6 +26,7 @@ _JSON_FIX = 'The file must be a JSON array of objects with "title" and "abstract
 _CSV_FIX = 'Each row needs non-empty "title" and "abstract" values.'
 _LISTING_FIX = "Each entry must be a title line followed by its abstract paragraph."
 _ATOM_FIX = "Each <entry> needs a <title> and a <summary>."
+_PARQUET_FIX = 'Each row needs non-empty "title" and "abstract" string columns.'
 # Keys other sources use for our fields, suggested as --field NAME=KEY when ours are missing.
 _ALIASES = {
     "title": ("display_name", "name", "paper_title", "Title"),
@@ -59,7 +60,7 @@ class Record:
     abstract: str
 
 
-Item = Union[Record, InputError]  # parsers yield record-level errors instead of raising them
+Item = Union[Record, InputError, None]  # parsers yield record-level errors instead of raising them; None: filtered out
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ class Layout:
 
     fields: Mapping[str, str] = field(default_factory=dict)
     csv_delimiter: str | None = None
+    categories: frozenset[str] | None = None  # keep only records with one of these arXiv categories
+
+    def wanted(self, obj: Mapping) -> bool:
+        """Whether a record passes --filter-categories: its `categories` ("cs.CL cs.LG" or a list) names one."""
+        if not self.categories:
+            return True
+        cats = obj.get("categories")
+        return bool(self.categories.intersection(cats.split() if isinstance(cats, str) else cats or ()))
 
     def key(self, name: str) -> str:
         return self.fields.get(name, name)
@@ -106,6 +115,8 @@ def to_record(obj: object, where: str, fix: str, layout: Layout) -> Item:
     """Check one JSON object / CSV row; title is stripped, the abstract kept verbatim (or rebuilt, for OpenAlex)."""
     if not isinstance(obj, dict):
         return InputError(f"{where}: expected a JSON object, got {_kind(obj)}. {fix}")
+    if not layout.wanted(obj):
+        return None
     values: dict[str, object] = {}
     for name in ("title", "abstract"):
         key = layout.key(name)
@@ -140,8 +151,9 @@ def short_id(raw: str) -> str:
 # ---------------------------------------------------------------- JSON Lines and JSON
 
 
-def parse_jsonl(text: str, name: str, layout: Layout) -> Iterator[Item]:
-    for n, line in enumerate(text.split("\n"), 1):
+def parse_jsonl(text: str | Iterable[str], name: str, layout: Layout) -> Iterator[Item]:
+    """One record per line; `text` may be the lines themselves, read lazily (corpus.py)."""
+    for n, line in enumerate(text.split("\n") if isinstance(text, str) else text, 1):
         if not line.strip():
             continue
         try:
@@ -246,7 +258,9 @@ def parse_csv(text: str, name: str, layout: Layout) -> Iterator[Item]:
                 )
                 continue
             obj = {n: row[columns[k]] for n, k in keys.items() if k in columns}
-            yield to_record(obj, where, _CSV_FIX, Layout())
+            if layout.categories:
+                obj["categories"] = row[columns["categories"]] if "categories" in columns else ""
+            yield to_record(obj, where, _CSV_FIX, Layout(categories=layout.categories))
     except csv.Error as e:
         raise InputError(f"{name}:{reader.line_num}: not valid CSV ({e}). {_CSV_FIX}") from None
 
@@ -364,6 +378,23 @@ def _pair_listing(lines: list[tuple[int, str]], name: str) -> Iterator[Item]:
         else:
             yield Record(f"{name}:{n}", None, title.strip(), lines[i + 1][1])
             i += 2
+
+
+def parse_parquet(name: str, layout: Layout) -> Iterator[Item]:
+    """Rows of a Parquet file as records, read a batch at a time through DuckDB (no pyarrow needed)."""
+    import duckdb
+
+    try:
+        with duckdb.connect() as db:
+            result = db.execute("SELECT * FROM read_parquet(?)", [name])
+            columns = [d[0] for d in result.description]
+            n = 0
+            while rows := result.fetchmany(2048):
+                for row in rows:
+                    n += 1
+                    yield to_record(dict(zip(columns, row)), f"{name}: row {n}", _PARQUET_FIX, layout)
+    except duckdb.Error as e:
+        raise InputError(f"{name}: not a readable Parquet file ({str(e).splitlines()[0]}). {_PARQUET_FIX}") from None
 
 
 PARSERS: dict[str, Callable[[str, str, Layout], Iterator[Item]]] = {

@@ -180,9 +180,11 @@ def test_unknown_format_lists_the_known_ones(tmp_path):
         read_papers([write(tmp_path, "p.jsonl", JSONL)], input_format="xml")
 
 
-def test_a_failing_file_yields_none_of_its_papers(tmp_path):
+def test_json_lines_are_read_lazily_and_a_bad_line_raises_where_it_is_met(tmp_path):
+    """issue 12: a file of millions of lines streams, so the papers before a bad line are handed out first."""
     path = write(tmp_path, "p.jsonl", JSONL + "not json\n")
     papers = read_papers([path])
+    assert [p.title for p in (next(papers), next(papers))] == ["Title One", "Title Two"]
     with pytest.raises(InputError, match="p.jsonl:4:"):
         next(papers)
 

@@ -177,7 +177,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
                 _add(found, part, title.find(part), source, key(head))
     for name in coined_head:
         subtitle = _ARTICLE.sub("", sub)
-        for spelled in {_words_spelling(subtitle, name), _shortest_spelling(subtitle, name)} - {""}:
+        for spelled in dict.fromkeys(s for s in (_words_spelling(subtitle, name), _shortest_spelling(subtitle, name)) if s):  # a set's order varied with PYTHONHASHSEED
             _add(found, spelled, title.find(spelled), "title_spelled", key(name))
         for _, m in followed_by(text, name, _HEAD_EXPANSION):
             spelled = _words_spelling(m.group(1), name)
