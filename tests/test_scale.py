@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from extractor.attach import attached_store
 from extractor.backends import BackendConfig
 from extractor.backends.fleet import FleetBackend
+from extractor.backends.structured import ask, choice_model
 from extractor.cli import cli
 from extractor.errors import BackendError
 from extractor.extract import Settings
@@ -151,12 +152,12 @@ def test_a_request_that_fails_on_one_server_is_tried_on_the_others():
     try:
         config = BackendConfig(model="fake-gpu", structured="json_object", max_retries=0)
         fleet = FleetBackend(config, [bad.url, good.url], in_flight=1)
-        schema = {"type": "object", "properties": {"task": {"type": "string", "enum": ["a", "b"]}}, "required": ["task"]}
-        answers = [json.loads(fleet.complete([{"role": "user", "content": "?"}], schema, 8).text) for _ in range(4)]
+        question = choice_model("Question", {"task": ["a", "b"]})
+        answers = [ask(fleet, [{"role": "user", "content": "?"}], question, 8).value.model_dump() for _ in range(4)]
         assert answers == [{"task": "a"}] * 4
         assert good.stats()["requests"] == 4 and bad.stats()["failures"] >= 1
         with pytest.raises(BackendError, match="Every server failed"):
-            FleetBackend(config, [bad.url], in_flight=1).complete([{"role": "user", "content": "?"}], schema, 8)
+            ask(FleetBackend(config, [bad.url], in_flight=1), [{"role": "user", "content": "?"}], question, 8)
     finally:
         bad.close()
         good.close()

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from typing import Any
 
-from extractor.backends import BackendConfig, Completion, Message
+from extractor.backends import BackendConfig
 from extractor.backends.openai import OpenAIBackend
 from extractor.errors import BackendError
 
 
 class FleetBackend:
-    """`complete()` on whichever of `config.extra["base_urls"]` has a free slot (at most `in_flight` each)."""
+    """`create()` on whichever of `config.extra["base_urls"]` has a free slot (at most `in_flight` each)."""
 
     name = "fleet"
 
@@ -52,13 +53,18 @@ class FleetBackend:
             self._busy[i] -= 1
             self._free.notify()
 
-    def complete(self, messages: list[Message], schema: dict | None, max_tokens: int) -> Completion:
+    @property
+    def structured(self) -> str:
+        return self.resolve_structured()
+
+    def create(self, **request: Any) -> Any:
+        """The chat-completion call instructor drives, on the server with the most free slots."""
         tried: set[int] = set()
         errors: list[str] = []
         while len(tried) < len(self.servers):
             i = self._acquire(tried)
             try:
-                return self.servers[i].complete(messages, schema, max_tokens)
+                return self.servers[i].create(**request)
             except BackendError as e:
                 tried.add(i)
                 errors.append(str(e))
@@ -70,6 +76,10 @@ class FleetBackend:
         """The answers' identity: model and request form, not which servers (adding one keeps resume)."""
         first = self.servers[0].describe()
         return {"backend": "openai", "model": first["model"], "structured": first["structured"]}
+
+    @property
+    def probe_note(self) -> str:
+        return self.servers[0].probe_note
 
     def resolve_structured(self) -> str:
         mode = self.servers[0].resolve_structured()

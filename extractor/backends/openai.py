@@ -76,6 +76,11 @@ class OpenAIBackend:
         """The request form in use (instructor's mode follows it); "auto" is resolved by the probe."""
         return self.resolve_structured()
 
+    @structured.setter
+    def structured(self, form: str) -> None:
+        """Set the form without a probe (a fleet probes its first server and tells the others)."""
+        self._structured = form
+
     def describe(self) -> dict:
         return {
             "backend": "openai",
