@@ -15,6 +15,7 @@ import pytest
 from extractor.backends import BackendConfig
 from extractor.backends.fake import FakeBackend
 from extractor.backends.llama_server import start_llama_server, stop_process
+from fleet_server import send_json
 
 
 @pytest.fixture
@@ -63,12 +64,7 @@ class StubServer:
 
         class Handler(BaseHTTPRequestHandler):
             def _reply(self, status: int, body: Any) -> None:
-                data = (body if isinstance(body, str) else json.dumps(body)).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def do_GET(self) -> None:
                 self._reply(200, {"object": "list", "data": [{"id": "stub-model", "object": "model"}]})

@@ -15,6 +15,16 @@ from typing import Any
 from extractor.backends.fake import minimal_instance
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
+    """One JSON reply (a str body is sent as it is: a server's malformed answer)."""
+    data = (body if isinstance(body, str) else json.dumps(body)).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class FakeServer:
     """One server on 127.0.0.1 (port chosen by the OS); `url` is its …/v1 base URL."""
 
@@ -29,12 +39,7 @@ class FakeServer:
                 pass
 
             def _reply(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def do_GET(self) -> None:
                 if self.path.endswith("/stats"):

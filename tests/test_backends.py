@@ -436,10 +436,9 @@ def test_grammar_strings_exclude_raw_control_characters() -> None:
     assert r'char ::= [^"\\\x7F\x00-\x1F] |' in gbnf  # as in llama.cpp's own converter
 
 
-@pytest.mark.model
-def test_the_grammar_reaches_llama_cpp_and_constrains_the_answer(
-    llama_backend: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def llama_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The arguments of every `Llama.create_chat_completion` call, each call going through to llama.cpp."""
     import llama_cpp
 
     calls: list[dict] = []
@@ -450,6 +449,14 @@ def test_the_grammar_reaches_llama_cpp_and_constrains_the_answer(
         return real(self, **kwargs)
 
     monkeypatch.setattr(llama_cpp.Llama, "create_chat_completion", spy)
+    return calls
+
+
+@pytest.mark.model
+def test_the_grammar_reaches_llama_cpp_and_constrains_the_answer(llama_backend: Any, llama_calls: list[dict]) -> None:
+    import llama_cpp
+
+    calls = llama_calls
     constrained = llama_backend.complete(ENUM_MESSAGES, ENUM_SCHEMA, 20)
     free = llama_backend.complete(ENUM_MESSAGES, None, 40)
 
@@ -463,21 +470,9 @@ def test_the_grammar_reaches_llama_cpp_and_constrains_the_answer(
 
 
 @pytest.mark.model
-def test_the_grammar_reaches_llama_cpp_on_every_attempt_reasks_included(
-    llama_backend: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import llama_cpp
-
+def test_the_grammar_reaches_llama_cpp_on_every_attempt_reasks_included(llama_backend: Any, llama_calls: list[dict]) -> None:
     from extractor.prompts import paper_prefix, paper_question
 
-    grammars: list[str] = []
-    real = llama_cpp.Llama.create_chat_completion
-
-    def spy(self: Any, **kwargs: Any) -> Any:
-        grammars.append(kwargs["grammar"]._grammar)
-        return real(self, **kwargs)
-
-    monkeypatch.setattr(llama_cpp.Llama, "create_chat_completion", spy)
     row = paper("p029")
     tasks = ["sparse mixture routing", "chimera-9 decoding"]  # the paper's own enum literals
     question = paper_question(paper_prefix(row["title"], row["abstract"], 300), tasks, ["task", "domain"])
@@ -495,6 +490,7 @@ def test_the_grammar_reaches_llama_cpp_on_every_attempt_reasks_included(
 
     answer = ask(llama_backend, question.messages, Picky, question.max_tokens, max_retries=1)
     assert answer.attempts == 2 and answer.value.task in tasks and answer.completion_tokens > 0
+    grammars = [call["grammar"]._grammar for call in llama_calls]
     assert len(grammars) == 2 and grammars[0] == grammars[1]
     for literal in (*tasks, "time-series", "robotics"):
         assert f'\\"{literal}\\"' in grammars[1]
