@@ -78,11 +78,12 @@ def background_end(text: str, sentences: list[Span]) -> int:
     """Where an opening sentence of background ends: "Modern LLMs reach 60-70% diagnostic accuracy on
     complex cases." states others' numbers, not a result, when the paper speaks of its own work only
     later. 0 when the first sentence already does, or no sentence does."""
-    first = sentences[0] if sentences else None
-    if len(sentences) < 2 or _OWN_WORK.search(text, first.start, first.end) or _RESULT_WORDS.search(text, first.start, first.end):
+    if len(sentences) < 2:
         return 0
-    later = any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:])
-    return sentences[0].end if later else 0
+    first = sentences[0]
+    if _OWN_WORK.search(text, first.start, first.end) or _RESULT_WORDS.search(text, first.start, first.end):
+        return 0
+    return first.end if any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:]) else 0
 
 
 def _enclosing(spans: list[Span], pos: int) -> Span:
@@ -166,7 +167,8 @@ _ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
-    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
+    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
+    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
