@@ -167,16 +167,14 @@ def gather(title: str, text: str) -> list[NameCandidate]:
             _add(found, defined.group(1), 0, "title_head")
             _add(found, defined.group(2), defined.start(2), "title_head")
     coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
-    if coined_head and len(head.split()) == 1:
-        # "SGDFuse: SAM-Guided Diffusion for ...": the subtitle, or its words before the first
-        # preposition, is often the head's long form even when it does not spell every letter.
-        subtitle = _ARTICLE.sub("", sub)
-        cut = _SUBTITLE_CUT.search(subtitle)
-        for part, source in ((subtitle[: cut.start()] if cut else "", "title_prefix"),):
-            if part and len(part.split()) <= 10:
-                _add(found, part, title.find(part), source, key(head))
+    subtitle = _ARTICLE.sub("", sub)
+    cut = _SUBTITLE_CUT.search(subtitle)
+    if coined_head and len(head.split()) == 1 and cut and len(subtitle[: cut.start()].split()) <= 10:
+        # "SGDFuse: SAM-Guided Diffusion for ...": the subtitle's words before its first preposition
+        # are often the head's long form, even when they do not spell every letter.
+        prefix = subtitle[: cut.start()]
+        _add(found, prefix, title.find(prefix), "title_prefix", key(head))
     for name in coined_head:
-        subtitle = _ARTICLE.sub("", sub)
         for spelled in dict.fromkeys(s for s in (_words_spelling(subtitle, name), _shortest_spelling(subtitle, name)) if s):  # a set's order varied with PYTHONHASHSEED
             _add(found, spelled, title.find(spelled), "title_spelled", key(name))
         for _, m in followed_by(text, name, _HEAD_EXPANSION):
