@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.candidates import Quantity
+from extractor.cues import compile_cue
 
 _SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
@@ -205,16 +206,17 @@ def _baseline(after: str) -> str | None:
 
 # --- paper-level fields ---------------------------------------------------------------------
 
+# Cue patterns run on lowercased text (`cues.py`: the same matches as case-insensitive ones, faster).
 _DOMAIN_CUES: dict[str, re.Pattern[str]] = {
-    "code": re.compile(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor", re.I),
-    "speech": re.compile(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker", re.I),
-    "vision": re.compile(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|"
-                        r"\bOCR\b|imaging|radiograph|x-?rays?\b|\bCT\b|\bMRI\b|ultrasound", re.I),
-    "multimodal": re.compile(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning", re.I),
-    "time-series": re.compile(r"time[- ]series|forecasting", re.I),
+    "code": compile_cue(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor"),
+    "speech": compile_cue(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker"),
+    "vision": compile_cue(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|"
+                        r"\bOCR\b|imaging|radiograph|x-?rays?\b|\bCT\b|\bMRI\b|ultrasound"),
+    "multimodal": compile_cue(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning"),
+    "time-series": compile_cue(r"time[- ]series|forecasting"),
     # Medicine is science as data (DNA, proteins, brain recordings); medical text is language, scans are vision.
-    "science": re.compile(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI", re.I),
-    "robotics": re.compile(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation", re.I),
+    "science": compile_cue(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI"),
+    "robotics": compile_cue(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation"),
 }
 
 
@@ -222,6 +224,7 @@ _DOMAIN_CUES: dict[str, re.Pattern[str]] = {
 def _domain_scores(title: str, text: str) -> dict[str, int]:
     """Cue counts per modality, the title counting three times; cached, as the rules and the learned
     fields each ask for the same paper's (callers must not change the dict)."""
+    title, text = title.lower(), text.lower()
     return {d: 3 * len(p.findall(title)) + len(p.findall(text)) for d, p in _DOMAIN_CUES.items()}
 
 
@@ -235,20 +238,27 @@ def guess_domain(title: str, text: str) -> str:
 
 
 _ARCH_CUES: dict[str, re.Pattern[str]] = {
-    "decoder-only": re.compile(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen", re.I),
-    "encoder-only": re.compile(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|masked language model", re.I),
-    "encoder-decoder": re.compile(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence", re.I),
-    "state-space": re.compile(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren", re.I),
+    "decoder-only": compile_cue(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen"),
+    "encoder-only": compile_cue(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|masked language model"),
+    "encoder-decoder": compile_cue(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence"),
+    "state-space": compile_cue(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren"),
 }
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\.?(?=\s)|versus|\bboth\b|different (?:model )?architectures|\bsurvey|\bor\b", re.I)
 _LLM = re.compile(r"\bLLMs?\b|large language models?|language models?|transformer", re.I)
 
 
+@lru_cache(maxsize=8)
+def arch_counts(title: str, text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Each family's cue count in the title and in the text; cached, as the rules and the learned
+    fields each ask for the same paper's (callers must not change the dicts)."""
+    title, text = title.lower(), text.lower()
+    return {a: len(p.findall(title)) for a, p in _ARCH_CUES.items()}, {a: len(p.findall(text)) for a, p in _ARCH_CUES.items()}
+
+
 def guess_architecture(title: str, text: str) -> str:
     """The family the title names; `multiple` when the paper weighs several against each other;
     else the family the abstract names most; decoder-only for unnamed LLMs; else unspecified."""
-    in_title = {a: len(p.findall(title)) for a, p in _ARCH_CUES.items()}
-    in_text = {a: len(p.findall(text)) for a, p in _ARCH_CUES.items()}
+    in_title, in_text = arch_counts(title, text)
     if re.search(r"\bhybrid\b", title + " " + text, re.I) and in_title["state-space"] + in_text["state-space"]:
         return "hybrid"
     named_in_title = [a for a, n in in_title.items() if n]
@@ -274,7 +284,9 @@ def open_fields(title: str, text: str) -> set[str]:
     fields = set()
     if max(_domain_scores(title, text).values()) < 3:
         fields.add("domain")
-    if not any(p.search(title + " " + text) for p in _ARCH_CUES.values()):
+    in_title, in_text = arch_counts(title, text)
+    if not any(in_title.values()) and not any(in_text.values()) and not any(
+            p.search(f"{title} {text}".lower()) for p in _ARCH_CUES.values()):  # a cue across the two
         fields.add("architecture")
     return fields
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
@@ -41,6 +42,23 @@ _RESIDUE = re.compile(
     r"|(?<=[A-Za-z)}])(?P<tie>~)(?=[A-Za-z(\\])|(?<=\d)(?P<unit_tie>~)(?=[A-Za-z]{2})"  # "Table~1", "0.4~mm": a non-breaking space
     r"|(?P<newline>[ \t]*\r?\n[ \t]*)"
 )
+# Where a piece of residue can start: every alternative of _RESIDUE starts at one of these. Matching
+# _RESIDUE only there finds the same pieces as scanning with it, about three times faster.
+_STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times")
+
+
+def _residues(raw: str) -> Iterator[re.Match[str]]:
+    """`_RESIDUE.finditer(raw)`, sped up."""
+    pos = 0
+    while (start := _STARTS.search(raw, pos)) is not None:
+        m = _RESIDUE.match(raw, start.start())
+        if m is None:
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 # Inline math: "$" opens before a non-space and closes after one ("$5 and $10" is money, not math).
 _MATH = re.compile(r"(?<!\\)\$(?=[^\s$])(?:[^$\\]|\\.){0,160}?(?<=[^\s\\])\$", re.S)
 
@@ -123,7 +141,7 @@ def normalize(raw: str) -> Normalized:
     """Replace rendering residue; each output character remembers its raw span."""
     dollars, regions = _math_regions(raw)
     closers = _closing_braces(raw)
-    text: list[str] = []
+    text: list[str] = []  # pieces of the clean text
     starts: list[int] = []
     ends: list[int] = []
     pending: int | None = None  # start of markup that vanished before the next character
@@ -135,17 +153,27 @@ def normalize(raw: str) -> Normalized:
         ends.append(end)
         pending = None
 
+    def copy(lo: int, hi: int) -> None:
+        """Raw characters lo..hi unchanged, each mapped to itself (in one go: most of an abstract)."""
+        nonlocal pending
+        if lo >= hi:
+            return
+        text.append(raw[lo:hi])
+        starts.extend(range(lo, hi))
+        ends.extend(range(lo + 1, hi + 1))
+        if pending is not None:
+            starts[lo - hi] = min(pending, lo)
+            pending = None
+
     pos = 0
     region = 0
-    for m in _RESIDUE.finditer(raw):
-        for i in range(pos, m.start()):
-            emit(raw[i], i, i + 1)
+    for m in _residues(raw):
+        copy(pos, m.start())
         pos = m.end()
         if m.lastgroup == "emph":
             # Keep the body's own characters mapped one to one; the braces and the macro fold into its ends.
             pending = m.start()
-            for i in range(m.start("emph_body"), m.end("emph_body")):
-                emit(raw[i], i, i + 1)
+            copy(m.start("emph_body"), m.end("emph_body"))
             if ends:
                 ends[-1] = m.end()
             continue
@@ -160,8 +188,7 @@ def normalize(raw: str) -> Normalized:
                 ends[-1] = max(ends[-1], m.end())
             else:
                 pending = m.start() if pending is None else pending
-    for i in range(pos, len(raw)):
-        emit(raw[i], i, i + 1)
+    copy(pos, len(raw))
     return Normalized(raw, "".join(text), tuple(starts), tuple(ends))
 
 

@@ -8,6 +8,7 @@ The tables are data: which words are which numbers. `find_word_numbers` returns 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # --- tables --------------------------------------------------------------------------------------
 
@@ -66,26 +67,44 @@ def _share(words: str) -> float:
     return round(count * FRACTIONS[words[-1].rstrip("s")], 1)
 
 
+# Words a pattern cannot match without (in lowercase): most abstracts have none of them, and looking
+# for a word is far cheaper than running the pattern.
+_NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _FOLD: ("fold", "times"),
+    _PERCENT: ("percent",),
+    _MAGNITUDE: ("magnitude",),
+    _FRACTION: ("half", "third", "quarter", "fourth", "fifth", "tenth"),
+    _SIXTHS: ("sixth", "third", "quarter", "fifth", "tenth"),
+    _DIGIT_FRACTION: ("/",),
+    _RANK: ("first", "second", "third", "fourth", "fifth"),
+}
+
+
+def _matches(pattern: re.Pattern[str], text: str, lowered: str) -> Iterator[re.Match[str]]:
+    return pattern.finditer(text) if any(word in lowered for word in _NEEDS[pattern]) else iter(())
+
+
 def find_word_numbers(text: str) -> list[tuple[float, float | None, str, str, int, int]]:
     """(value, value_max, unit, bound, start, end) for each number written in words as a result."""
     out: list[tuple[float, float | None, str, str, int, int]] = []
-    for m in _FOLD.finditer(text):
+    lowered = text.lower()
+    for m in _matches(_FOLD, text, lowered):
         out.append((_card(m.group("n")), None, "x", "exact", m.start(), m.end()))
-    for m in _PERCENT.finditer(text):
+    for m in _matches(_PERCENT, text, lowered):
         for part in re.finditer(_CARD_HYPHEN, m.group("list"), re.I):
             out.append((_card(part.group(0)), None, "%", "exact", m.start("list") + part.start(), m.start("list") + part.end()))
         out.append((_card(m.group("n")), None, "%", "exact", m.start("n"), m.end()))
-    for m in _MAGNITUDE.finditer(text):
+    for m in _matches(_MAGNITUDE, text, lowered):
         out.append((float(MAGNITUDES[m.group("n").lower()]), None, "x", "about", m.start(), m.end()))
-    for m in _FRACTION.finditer(text):
+    for m in _matches(_FRACTION, text, lowered):
         bound = _QUALIFIER.get(re.sub(r"\s+", " ", (m.group("q") or "").strip().lower()), "exact")
         vmax = _share(m.group("m")) if m.group("m") else None
         out.append((_share(m.group("n")), vmax, "%", bound, m.start("n"), m.end()))
-    for m in _SIXTHS.finditer(text):
+    for m in _matches(_SIXTHS, text, lowered):
         out.append((_share(f"{m.group('n')} {m.group('d')}"), _share(f"{m.group('m')} {m.group('e')}"), "%", "exact", m.start(), m.end()))
-    for m in _DIGIT_FRACTION.finditer(text):
+    for m in _matches(_DIGIT_FRACTION, text, lowered):
         out.append((round(100 * int(m.group("a")) / int(m.group("d")), 1), None, "%", "exact", m.start("a"), m.end()))
-    for m in _RANK.finditer(text):
+    for m in _matches(_RANK, text, lowered):
         group = "w" if m.group("w") else "w2" if m.group("w2") else "w3"
         out.append((float(ORDINALS[m.group(group).lower()]), None, "abs", "exact", m.start(group), m.end(group)))
     out.sort(key=lambda t: (t[4], -t[5]))

@@ -107,8 +107,9 @@ def mentions_value(evidence: str, value: float) -> bool:
 
 def _fold(text: str) -> str:
     """Compare names ignoring case, spaces, punctuation, accents and LaTeX accent residue (`LL\\"aMmlein`)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # (ASCII has no accents to strip: most abstracts)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\W_]+", "", text.lower())
 
 
@@ -237,6 +238,8 @@ def code_url_not_in_abstract(extraction: Extraction, paper: Paper) -> list[tuple
 
 def introduced_not_in_text(extraction: Extraction, paper: Paper) -> list[tuple[str, str]]:
     """A name the paper coins must be written in its title or abstract."""
+    if not extraction.introduced:
+        return []
     title, abstract = _fold(paper.title), _fold(paper.abstract)
     return [
         (f"introduced[{i}]", f"{name!r} occurs in neither the title nor the abstract")

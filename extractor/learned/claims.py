@@ -263,11 +263,11 @@ def judge(text: str, models: Models | None = None) -> list[Judged]:
     models = models or load_models()
     choice = models.choice
     quantities, labels, rows = paper_features(text)
-    out_kinds, p_claims = [], []
-    for q, rk, f in zip(quantities, rule_kinds(text, quantities, labels), rows):
-        p_none = models.filter.probabilities(f).get("none", 0.0)
-        out_kinds.append(decide(p_none, models.kind.probabilities(kind_features(f, rk, q.unit)), q.rule_result, rk, choice))
-        p_claims.append(1.0 - p_none)
+    kinds = rule_kinds(text, quantities, labels)
+    p_nones = [p.get("none", 0.0) for p in models.filter.probabilities_many(rows)]
+    p_kinds = models.kind.probabilities_many([kind_features(f, rk, q.unit) for q, rk, f in zip(quantities, kinds, rows)])
+    out_kinds = [decide(p_none, p_kind, q.rule_result, rk, choice) for q, rk, p_none, p_kind in zip(quantities, kinds, p_nones, p_kinds)]
+    p_claims = [1.0 - p_none for p_none in p_nones]
     kept = [q for q, kind in zip(quantities, out_kinds) if kind != "none"]
     final = dict(zip(map(id, kept), label_claims(text, kept)))  # metric and baseline read as among the claims only
     out = []

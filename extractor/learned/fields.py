@@ -3,7 +3,7 @@
 Features of a paper (pure, `paper_features`):
 - `t:`/`a:` lowercased word unigrams and bigrams of the title and the abstract, binary, each group
   L2-normalised so a long abstract does not outweigh its title;
-- `rd:`/`ra:` the rules' cue counts (`labels._domain_scores`, `labels._ARCH_CUES`) and `rg:` their
+- `rd:`/`ra:` the rules' cue counts (`labels._domain_scores`, `labels.arch_counts`) and `rg:` their
   guesses one-hot, so the learned model starts from what the hand rules know;
 - `fam:`/`fl:` and `mod:`/`ml:` counts of named model families and modality words from
   `extractor/data/families.json` (YOLO -> other, ViT/CLIP -> encoder-only, LLaVA -> decoder-only ...),
@@ -27,7 +27,8 @@ try:  # the regex parser, to read which literal text a pattern needs
 except ImportError:  # Python 3.10
     import sre_parse as _sre  # type: ignore[no-redef]
 
-from extractor.labels import _ARCH_CUES, _domain_scores, guess_architecture, guess_domain
+from extractor.cues import compile_cue, lowercased
+from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
 from extractor.learned.linear import DATA, LinearModel, load_model
 from extractor.learned.reader import Reader, read_cached
 from extractor.normalize import normalize
@@ -48,22 +49,37 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
     """Each entry's pattern and whether it reads the lowercased text: a case-insensitive pattern is
-    run, lowercased, on lowercased text (the same counts, twice as fast as re.IGNORECASE)."""
-    raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
-    return {group: [(name, e["label"], re.compile(e["pattern"] if e.get("case") else _lowercased(e["pattern"])), not e.get("case"))
-                    for name, e in raw[group].items()] for group in ("architecture", "domain")}
+    run, lowercased, on lowercased text (`cues.py`: the same counts, faster than re.IGNORECASE)."""
+    return {group: [(name, e["label"], compile_cue(e["pattern"], case=e.get("case", False)), not e.get("case"))
+                    for name, e in entries.items()] for group, entries in _raw_tables().items()}
 
 
 @lru_cache(maxsize=1)
-def _literals() -> dict[str, list[tuple[str, ...] | None]]:
-    """Per table entry (in `_tables` order), the text each alternative of its pattern starts with, or None
-    when one starts otherwise: a match needs one of them in the text, a cheap test that skips most
-    entries (rules 16 -> 14 ms a paper, the same features)."""
-    return {group: [_leading_literals(pattern) for _, _, pattern, _ in entries] for group, entries in _tables().items()}
+def _raw_tables() -> dict[str, dict[str, dict]]:
+    raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
+    return {group: raw[group] for group in ("architecture", "domain")}
 
 
-def _leading_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    tree = list(_sre.parse(pattern.pattern, pattern.flags))
+@lru_cache(maxsize=1)
+def _literals() -> dict[str, tuple[list[tuple[str, int, bool]], set[int]]]:
+    """Per group: (the text each alternative of an entry's pattern starts with, the entry's index in
+    `_tables`, whether it reads lowercased text), and the entries with an alternative that starts
+    otherwise. A match needs one of its entry's texts in the paper: a cheap test that skips most entries."""
+    out = {}
+    for group, entries in _raw_tables().items():
+        needs, always = [], set()
+        for k, e in enumerate(entries.values()):
+            literals = _leading_literals(e["pattern"] if e.get("case") else lowercased(e["pattern"]))
+            if literals is None:
+                always.add(k)
+            else:
+                needs.extend((literal, k, not e.get("case")) for literal in literals)
+        out[group] = needs, always
+    return out
+
+
+def _leading_literals(pattern: str) -> tuple[str, ...] | None:
+    tree = list(_sre.parse(pattern))
     alternatives = [list(b) for b in tree[0][1][1]] if len(tree) == 1 and tree[0][0] == _sre.BRANCH else [tree]
     out = []
     for alternative in alternatives:
@@ -71,18 +87,13 @@ def _leading_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         for op, arg in alternative:
             if op == _sre.AT and not literal:  # a leading \b
                 continue
-            if op != _sre.LITERAL or pattern.flags & re.IGNORECASE:
+            if op != _sre.LITERAL:
                 break
             literal += chr(arg)
         if len(literal) < 2:
             return None
         out.append(literal)
     return tuple(out)
-
-
-def _lowercased(pattern: str) -> str:
-    """The pattern with its letters lowercased, escapes (\\b, \\W, \\S ...) left as they are."""
-    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)
 
 
 def _ngrams(text: str, prefix: str) -> dict[str, float]:
@@ -100,10 +111,12 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
     lowered = title.lower(), text.lower()
-    for (name, label, pattern, lower), literals in zip(_tables()[group], _literals()[group]):
+    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no literal holds a NUL: none spans the two
+    needs, always = _literals()[group]
+    entries = _tables()[group]
+    for k in sorted(always.union(k for literal, k, lower in needs if literal in joined[lower])):
+        name, label, pattern, lower = entries[k]
         a, b = lowered if lower else (title, text)
-        if literals is not None and not any(x in a or x in b for x in literals):
-            continue
         n = 2 * len(pattern.findall(a)) + len(pattern.findall(b))
         if n:
             feats[name_prefix + name] = math.log1p(n)
@@ -120,8 +133,9 @@ def paper_features(title: str, text: str, extra: Mapping[str, float] | None = No
     for d, n in _domain_scores(title, text).items():
         if n:
             feats[f"rd:{d}"] = math.log1p(n)
-    for a, p in _ARCH_CUES.items():
-        n = 2 * len(p.findall(title)) + len(p.findall(text))
+    in_title, in_text = arch_counts(title, text)
+    for a in in_title:
+        n = 2 * in_title[a] + in_text[a]
         if n:
             feats[f"ra:{a}"] = math.log1p(n)
     feats[f"rg:domain={guess_domain(title, text)}"] = 1.0

@@ -1,8 +1,9 @@
 """A small trained linear classifier, stored as JSON: named features -> class probabilities.
 
-Every learned component (paper fields, which numbers are claims) is one of these. Inference is
-plain Python over a sparse dict of features, so the runtime needs no scikit-learn; `extractor.learned.train`
-fits them (with scikit-learn, the `train` extra) and writes the JSON files under `extractor/data/`.
+Every learned component (paper fields, which numbers are claims) is one of these. Inference is one
+numpy product over a sparse dict of features (a paper's candidates in one batch), so the runtime
+needs no scikit-learn; `extractor.learned.train` fits them (with scikit-learn, the `train` extra)
+and writes the JSON files under `extractor/data/`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+import numpy as np
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -31,16 +34,31 @@ class LinearModel:
 
     def probabilities(self, features: Features) -> dict[str, float]:
         """Softmax over the classes; unknown features are ignored."""
-        totals = list(self.bias)
-        for name, value in features.items():
-            row = self.weights.get(name)
-            if row is not None and value:
-                for k, w in enumerate(row):
-                    totals[k] += w * value
-        top = max(totals)
-        exps = [math.exp(t - top) for t in totals]
-        norm = sum(exps)
-        return {c: e / norm for c, e in zip(self.classes, exps)}
+        return self.probabilities_many([features])[0]
+
+    def probabilities_many(self, many: Sequence[Features]) -> list[dict[str, float]]:
+        """`probabilities` of each feature set, in one matrix product (a paper's candidates at once)."""
+        if not many:
+            return []
+        index, matrix = self._matrix
+        rows, values, owner = [], [], []
+        for k, features in enumerate(many):
+            for name, value in features.items():
+                i = index.get(name)
+                if i is not None and value:
+                    rows.append(i)
+                    values.append(value)
+                    owner.append(k)
+        totals = np.tile(np.asarray(self.bias), (len(many), 1))
+        if rows:
+            np.add.at(totals, owner, np.asarray(values)[:, None] * matrix[rows])
+        exps = np.exp(totals - totals.max(axis=1, keepdims=True))
+        return [dict(zip(self.classes, row)) for row in (exps / exps.sum(axis=1, keepdims=True)).tolist()]
+
+    @cached_property
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        """The weights as one matrix (a row per feature): a paper's scores are one product, not a Python loop."""
+        return {name: i for i, name in enumerate(self.weights)}, np.array(list(self.weights.values()), dtype=float).reshape(-1, len(self.classes))
 
     def predict(self, features: Features) -> tuple[str, float]:
         """The most probable class and its probability (the answer's confidence)."""

@@ -346,7 +346,8 @@ def scored(title: str, text: str, model: LinearModel, known: Mapping[str, int], 
     rule_keys = frozenset(key(c.text) for c in found if "rule" in c.sources)
     own = frozenset(_table_keys(text)) if in_table else frozenset()
     view = PaperView(title, text, texts={key(c.text): c.text for c in found}, pairs=_pairs(found))
-    return [(c, model.probabilities(features(c, title, text, known, rule_keys, own, view)).get("1", 0.0)) for c in found]
+    probabilities = model.probabilities_many([features(c, title, text, known, rule_keys, own, view) for c in found])
+    return [(c, p.get("1", 0.0)) for c, p in zip(found, probabilities)]
 
 
 def predict_names(title: str, text: str) -> list[str]:

@@ -204,7 +204,8 @@ def ranked(title: str, text: str, model: LinearModel) -> list[tuple[TaskCandidat
     """Every candidate with its probability of naming the task, best first (ties: the rules' order)."""
     found = gather(title, text)
     counts, coined = _counts(text), _coined_words(title, text)
-    scored = [(c, model.probabilities(features(c, title, text, counts, coined, found)).get("1", 0.0)) for c in found]
+    probabilities = model.probabilities_many([features(c, title, text, counts, coined, found) for c in found])
+    scored = [(c, p.get("1", 0.0)) for c, p in zip(found, probabilities)]
     return sorted(scored, key=lambda cp: (-cp[1], cp[0].rule_rank))
 
 

@@ -1,0 +1,86 @@
+"""The rules' fast paths (issue 12, item 0) find exactly what the plain patterns find."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor import labels, number_words
+from extractor.cues import compile_cue, skip_ahead
+from extractor.learned.fields import _raw_tables
+from extractor.learned.linear import LinearModel
+from extractor.normalize import _RESIDUE, _residues
+
+PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
+
+# Pieces that make every kind of residue and cue, and near misses of them.
+PIECES = ["\\%", "\\textbf{", "}", "{", "$", "$2.4\\times$", "\\sim", "sim", "5", " times", "times", "3times", "~", "\n",
+          " \n ", "\r\n", "\t", "{\\em x}", "\\'e", "a", "Z", " ", ".", "-", "CNN", "cnns", "ResNet", "GPT", "bert",
+          "LLaMA", "vision", "Image", "3D", "code", "VLMs", "x-ray", "five", "fold", "-fold", "percent", "third", "half",
+          "first", "place", "1/3", "only", "to", "by", "order of magnitude", "é", "ß", "K"]
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+# (Not "İ": its lowercase is two characters, the second not a letter, so a word boundary appears; see cues.py.)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_residue_starts_find_every_piece_of_residue(raw: str):
+    assert [m.span() for m in _residues(raw)] == [m.span() for m in _RESIDUE.finditer(raw)]
+
+
+def _cue_patterns() -> list[tuple[str, bool]]:
+    """Every cue pattern the rules and the learned fields count, as written (case-insensitive unless marked)."""
+    written = [(p.pattern, False) for p in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values())]
+    return written + [(e["pattern"], e.get("case", False)) for entries in _raw_tables().values() for e in entries.values()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_cue_patterns_count_as_the_case_insensitive_ones(text: str):
+    for pattern, case in _cue_patterns():
+        plain = re.compile(pattern) if case else re.compile(pattern, re.I)
+        fast = compile_cue(pattern, case)
+        assert len(fast.findall(text if case else text.lower())) == len(plain.findall(text)), pattern
+
+
+def test_cue_patterns_count_the_same_over_the_bundled_abstracts():
+    papers = [json.loads(line) for line in PAPERS.read_text(encoding="utf-8").splitlines()]
+    for pattern, case in _cue_patterns():
+        plain = re.compile(pattern) if case else re.compile(pattern, re.I)
+        fast = compile_cue(pattern, case)
+        for p in papers:
+            text = p["abstract"]
+            assert len(fast.findall(text if case else text.lower())) == len(plain.findall(text)), pattern
+
+
+def test_skip_ahead_moves_only_a_guard_before_a_plain_letter():
+    assert skip_ahead(r"\bcnns?\b|resnet") == r"c(?<=\bc)nns?\b|resnet"
+    assert skip_ahead(r"\bs?x") == r"\bs?x"  # a quantified letter keeps its guard
+    assert skip_ahead(r"\b(?:a|b)") == r"\b(?:a|b)"
+    assert skip_ahead(r"[\b]a") == r"[\b]a"  # a backspace in a class is not a guard
+    assert skip_ahead(r"\\bx") == r"\\bx"  # an escaped backslash then "bx"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_number_words_need_their_words(text: str):
+    for pattern, words in number_words._NEEDS.items():
+        if pattern.search(text):
+            assert any(w in text.lower() for w in words), pattern.pattern
+
+
+def test_batched_probabilities_equal_one_at_a_time():
+    model = LinearModel(("a", "b", "c"), {"x": (1.0, -2.0, 0.5), "y": (0.0, 3.0, -1.0)}, (0.1, 0.2, -0.3), {})
+    many = [{"x": 1.0}, {}, {"x": 0.5, "y": 2.0, "unknown": 9.0}, {"y": 0.0}]
+    for features, got in zip(many, model.probabilities_many(many)):
+        totals = [b + sum(model.weights[f][k] * v for f, v in features.items() if f in model.weights) for k, b in enumerate(model.bias)]
+        exps = [math.exp(t - max(totals)) for t in totals]
+        expected = {c: e / sum(exps) for c, e in zip(model.classes, exps)}
+        assert got.keys() == expected.keys()
+        assert all(math.isclose(got[c], expected[c], rel_tol=1e-12) for c in got)
+    assert model.probabilities_many([]) == []
