@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,8 +132,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _tokens(value: Any) -> list[str]:
-    return re.findall(r"[a-z0-9]+", _text(value).lower())
+def _tokens(value: Any) -> tuple[str, ...]:
+    return _words(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """Cached: the task ranker compares every pair of a paper's candidate phrases."""
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _members(value: Any) -> list:

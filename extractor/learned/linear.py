@@ -41,14 +41,14 @@ class LinearModel:
         if not many:
             return []
         index, matrix = self._matrix
-        rows, values, owner = [], [], []
+        rows: list[int] = []
+        values: list[float] = []
+        owner: list[int] = []
         for k, features in enumerate(many):
-            for name, value in features.items():
-                i = index.get(name)
-                if i is not None and value:
-                    rows.append(i)
-                    values.append(value)
-                    owner.append(k)
+            known = features.keys() & index.keys()  # (a set operation in C: the loop is most of the cost)
+            rows.extend(map(index.__getitem__, known))
+            values.extend(map(features.__getitem__, known))
+            owner.extend([k] * len(known))
         totals = np.tile(np.asarray(self.bias), (len(many), 1))
         if rows:
             np.add.at(totals, owner, np.asarray(values)[:, None] * matrix[rows])

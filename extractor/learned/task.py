@@ -161,13 +161,12 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
     f["from_abstract"] = float(any(s.startswith("abs") for s in c.sources))
     f["from_title"] = float(any(s == "rule" or s.startswith("t_") for s in c.sources))
     f["position"] = c.position
-    low_title = title.lower()
+    low_title, low_text = _lowered(title), _lowered(text)
     f["in_title_frac"] = sum(w in low_title for w in content) / max(len(content), 1)
     recur = [counts.get(w, 0) for w in content]
     f["recur_mean"] = math.log1p(sum(recur) / max(len(recur), 1))
     f["recur_min0"] = float(bool(recur) and min(recur) == 0)
     f["recur_min2"] = float(bool(recur) and min(recur) >= 2)
-    low_text = text.lower()
     f["phrase_in_abstract"] = float(c.text in low_text)
     pairs = list(zip(words, words[1:]))
     f["bigrams_in_abstract"] = sum(f"{a} {b}" in low_text for a, b in pairs) / len(pairs) if pairs else 0.0
@@ -194,6 +193,12 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
     f["agree_abstract"] = max((token_f1(c.text, o.text) for o in mine if any(s.startswith("abs") for s in o.sources)), default=0.0)
     f["agree_other_side"] = f["agree_abstract"] if titled else f["agree_title"]
     return f
+
+
+@lru_cache(maxsize=2)
+def _lowered(text: str) -> str:
+    """Cached: every candidate of a paper reads its lowercased title and abstract."""
+    return text.lower()
 
 
 def _counts(text: str) -> Counter:
