@@ -167,8 +167,8 @@ def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
 def decide(field: str, model: LinearModel, feats: Mapping[str, float]) -> tuple[str, float]:
     """The model's answer, or the rules' where they name a kind they are reliable on; with the
     model's probability for the answer given."""
-    rule = next((k.split("=", 1)[1] for k in feats if k.startswith(f"rg:{field}=")), None)
-    if rule in RULES_DECIDE.get(field, ()):
+    rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
+    if rule is not None:
         return rule, model.probabilities(feats).get(rule, 0.0)
     return model.predict(feats)
 
