@@ -202,8 +202,9 @@ class Store:
     # A writer reconnects after this many papers written: DuckDB keeps, for as long as a connection is
     # open, memory that grows with every row it took (about 0.5 KB a paper here: its own heap outside the
     # buffer pool, the key indexes, cached blocks), and gives it back only on close. Measured over 200,000
-    # papers (docs/scale.md): without it the store's share rose by 85 MB, with it by none. Closing
-    # checkpoints (as DuckDB does anyway every 16 MB of log), so a reconnect costs about a checkpoint.
+    # papers written as run.py writes them (docs/scale.md): the writer's RSS went 185 MB at 20,000 papers to
+    # 245 MB at 200,000 without it, 183-197 MB throughout with it. Closing checkpoints (as DuckDB does anyway
+    # every 16 MB of log), so a reconnect costs about a checkpoint.
     REOPEN_EVERY = 10_000
 
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
@@ -344,7 +345,8 @@ class Store:
     def _reopen(self) -> None:
         """Close and reconnect (a writer, between transactions): DuckDB frees what it held only on close.
 
-        A reader (`extractor stats`) may take the file in the moment it is free: wait for it, as it is brief."""
+        Another process (`extractor stats`, a request of `extractor serve`) may take the file in the moment it
+        is free: wait for it up to two minutes, as those are brief."""
         self._db.close()
         for attempt in range(240):
             try:
