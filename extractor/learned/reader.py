@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,17 +22,39 @@ MAX_TOKENS = 128  # title and abstract, truncated: the cost grows linearly with 
 
 
 def reader_threads() -> int:
-    """As many threads as cores nothing else uses (from the load average), at least one.
+    """As many threads as cores nothing else uses right now, at least one.
 
     One batched pass per abstract (SmolLM2, 192 tokens, this 2-core CPU): idle, 1.04 s with 2
     threads against 1.77 s with 1; beside a busy process (`yes > /dev/null`), 2.44 s against 1.74 s:
     llama.cpp's threads spin, so a thread without a core of its own stalls the others."""
     cores = os.cpu_count() or 1
+    return max(1, min(cores, int(cores - busy_cores() + 0.5)))
+
+
+def busy_cores(seconds: float = 0.2) -> float:
+    """Cores other processes keep busy: the CPU's idle time over a moment (/proc/stat, Linux), else the
+    1-minute load average, which also counts this process's own work of the last minute (a bench
+    that had just run the rules got one thread on an idle machine, at half the speed)."""
     try:
-        busy = os.getloadavg()[0]
+        before = _cpu_times()
+        time.sleep(seconds)
+        after = _cpu_times()
+        total = sum(after) - sum(before)
+        idle = after[3] + after[4] - before[3] - before[4]  # idle and iowait
+        if total > 0:
+            return (os.cpu_count() or 1) * (1 - idle / total)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
     except (AttributeError, OSError):  # not on every platform
-        busy = 0.0
-    return max(1, min(cores, int(cores - busy + 0.5)))
+        return 0.0
+
+
+def _cpu_times() -> list[int]:
+    """user, nice, system, idle, iowait, irq, softirq, steal: the machine's CPU time so far, in ticks."""
+    with open("/proc/stat", encoding="ascii") as f:
+        return [int(x) for x in f.readline().split()[1:9]]
 
 
 class Reader:
