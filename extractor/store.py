@@ -166,13 +166,18 @@ def _transaction(db: duckdb.DuckDBPyConnection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+def _locked(e: duckdb.Error) -> bool:
+    """Whether DuckDB refused to open the file because another process has it open."""
+    return "Could not set lock" in str(e) or "Conflicting lock" in str(e)
+
+
 def _open_error(path: str, e: duckdb.Error, read_only: bool = False) -> StoreError:
     """Turn DuckDB's open failure into a message that says what to do.
 
     DuckDB (1.4) locks the file: a writer holds it alone, readers share it. So a read-only open fails
     exactly when a process writes (an extraction), and a write fails while any process reads or writes."""
     text = str(e)
-    if "Could not set lock" in text or "Conflicting lock" in text:
+    if _locked(e):
         pid = re.search(r"PID (\d+)", text)
         who = f" (PID {pid.group(1)})" if pid else ""
         if read_only:
@@ -353,7 +358,7 @@ class Store:
                 self._db = duckdb.connect(self.path)
                 break
             except duckdb.Error as e:
-                if attempt == 239 or "lock" not in str(e).lower():
+                if attempt == 239 or not _locked(e):
                     raise _open_error(self.path, e) from e
                 time.sleep(0.5)
         self._written = 0
