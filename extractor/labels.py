@@ -285,9 +285,10 @@ def open_fields(title: str, text: str) -> set[str]:
     if max(_domain_scores(title, text).values()) < 3:
         fields.add("domain")
     in_title, in_text = arch_counts(title, text)
-    if not any(in_title.values()) and not any(in_text.values()) and not any(
-            p.search(f"{title} {text}".lower()) for p in _ARCH_CUES.values()):  # a cue across the two
-        fields.add("architecture")
+    if not any(in_title.values()) and not any(in_text.values()):
+        both = f"{title} {text}".lower()
+        if not any(p.search(both) for p in _ARCH_CUES.values()):  # nor a cue across the two
+            fields.add("architecture")
     return fields
 
 
