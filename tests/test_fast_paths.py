@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import labels, number_words
-from extractor.cues import compile_cue, skip_ahead
+from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
 from extractor.learned.fields import _raw_tables
 from extractor.learned.linear import LinearModel
 from extractor.normalize import _RESIDUE, _residues
@@ -56,6 +56,31 @@ def test_cue_patterns_count_the_same_over_the_bundled_abstracts():
         for p in papers:
             text = p["abstract"]
             assert len(fast.findall(text if case else text.lower())) == len(plain.findall(text)), pattern
+
+
+def _pruned_counts_as_whole(text: str) -> None:
+    for pattern, case in _cue_patterns():
+        haystack = text if case else text.lower()
+        pruned = Pruned(pattern, case).within(haystack)
+        assert len(pruned.findall(haystack) if pruned else []) == len(compile_cue(pattern, case).findall(haystack)), pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_pruned_patterns_count_as_the_whole_ones(text: str):
+    _pruned_counts_as_whole(text)
+
+
+def test_pruned_patterns_count_as_the_whole_ones_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _pruned_counts_as_whole(json.loads(line)["abstract"])
+
+
+def test_alternatives_split_at_the_top_level_only():
+    assert alternatives(r"\bcnns?\b|res(?:net|nex)t|[|]x|\|y") == [r"\bcnns?\b", "res(?:net|nex)t", "[|]x", r"\|y"]
+    assert leading_literal(r"\bresnet\d*") == "resnet"
+    assert leading_literal(r"x-?rays?") is None  # one letter: too common to test
+    assert leading_literal(r"(?:a|b)c") is None
 
 
 def test_skip_ahead_moves_only_a_guard_before_a_plain_letter():

@@ -22,12 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-try:  # the regex parser, to read which literal text a pattern needs
-    from re import _parser as _sre
-except ImportError:  # Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
-
-from extractor.cues import compile_cue, lowercased
+from extractor.cues import Pruned
 from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
 from extractor.learned.linear import DATA, LinearModel, load_model
 from extractor.learned.reader import Reader, read_cached
@@ -47,10 +42,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
+def _tables() -> dict[str, list[tuple[str, str, Pruned, bool]]]:
     """Each entry's pattern and whether it reads the lowercased text: a case-insensitive pattern is
-    run, lowercased, on lowercased text (`cues.py`: the same counts, faster than re.IGNORECASE)."""
-    return {group: [(name, e["label"], compile_cue(e["pattern"], case=e.get("case", False)), not e.get("case"))
+    run, lowercased, on lowercased text (`cues.py`: the same counts, faster than re.IGNORECASE),
+    and only with the alternatives whose leading text the paper holds (`cues.Pruned`)."""
+    return {group: [(name, e["label"], Pruned(e["pattern"], case=e.get("case", False)), not e.get("case"))
                     for name, e in entries.items()] for group, entries in _raw_tables().items()}
 
 
@@ -58,42 +54,6 @@ def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
 def _raw_tables() -> dict[str, dict[str, dict]]:
     raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
     return {group: raw[group] for group in ("architecture", "domain")}
-
-
-@lru_cache(maxsize=1)
-def _literals() -> dict[str, tuple[list[tuple[str, int, bool]], set[int]]]:
-    """Per group: (the text each alternative of an entry's pattern starts with, the entry's index in
-    `_tables`, whether it reads lowercased text), and the entries with an alternative that starts
-    otherwise. A match needs one of its entry's texts in the paper: a cheap test that skips most entries."""
-    out = {}
-    for group, entries in _raw_tables().items():
-        needs, always = [], set()
-        for k, e in enumerate(entries.values()):
-            literals = _leading_literals(e["pattern"] if e.get("case") else lowercased(e["pattern"]))
-            if literals is None:
-                always.add(k)
-            else:
-                needs.extend((literal, k, not e.get("case")) for literal in literals)
-        out[group] = needs, always
-    return out
-
-
-def _leading_literals(pattern: str) -> tuple[str, ...] | None:
-    tree = list(_sre.parse(pattern))
-    alternatives = [list(b) for b in tree[0][1][1]] if len(tree) == 1 and tree[0][0] == _sre.BRANCH else [tree]
-    out = []
-    for alternative in alternatives:
-        literal = ""
-        for op, arg in alternative:
-            if op == _sre.AT and not literal:  # a leading \b
-                continue
-            if op != _sre.LITERAL:
-                break
-            literal += chr(arg)
-        if len(literal) < 2:
-            return None
-        out.append(literal)
-    return tuple(out)
 
 
 def _ngrams(text: str, prefix: str) -> dict[str, float]:
@@ -111,11 +71,11 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
     lowered = title.lower(), text.lower()
-    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no literal holds a NUL: none spans the two
-    needs, always = _literals()[group]
-    entries = _tables()[group]
-    for k in sorted(always.union(k for literal, k, lower in needs if literal in joined[lower])):
-        name, label, pattern, lower = entries[k]
+    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
+    for name, label, cue, lower in _tables()[group]:
+        pattern = cue.within(joined[lower])
+        if pattern is None:
+            continue
         a, b = lowered if lower else (title, text)
         n = 2 * len(pattern.findall(a)) + len(pattern.findall(b))
         if n:
