@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from extractor import labels, number_words
 from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
-from extractor.learned.fields import _raw_tables
-from extractor.learned.linear import LinearModel
+from extractor.learned.fields import FIELDS, _raw_tables, paper_features
+from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
+from extractor.normalize import normalize
 from extractor.normalize import _RESIDUE, _residues
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
@@ -109,3 +110,15 @@ def test_batched_probabilities_equal_one_at_a_time():
         assert got.keys() == expected.keys()
         assert all(math.isclose(got[c], expected[c], rel_tol=1e-12) for c in got)
     assert model.probabilities_many([]) == []
+
+
+def test_joint_models_score_as_each_alone_to_the_last_bit():
+    a = LinearModel(("a", "b", "c"), {"x": (1.0, -2.0, 0.5), "y": (0.1, 3.0, -1.0)}, (0.1, 0.2, -0.3), {})
+    b = LinearModel(("p", "q"), {"y": (0.3, -0.7), "z": (2.0, 1e-9)}, (0.0, 1.0), {})
+    for features in ({"x": 1.0}, {}, {"x": 0.5, "y": 2.0, "z": -3.0, "unknown": 9.0}, {"z": 0.25}):
+        assert Joint([a, b]).probabilities(features) == [a.probabilities(features), b.probabilities(features)]
+    models = [load_model(f) for f in FIELDS]
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        features = paper_features(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
+        assert load_joint(FIELDS).probabilities(features) == [m.probabilities(features) for m in models]

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from extractor.cues import Pruned
 from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
-from extractor.learned.linear import DATA, LinearModel, load_model
+from extractor.learned.linear import DATA, LinearModel, load_joint, load_model
 from extractor.learned.reader import Reader, read_cached
 from extractor.normalize import normalize
 
@@ -111,11 +111,11 @@ def predict_fields(title: str, text: str, read: Mapping[str, float] | None = Non
     """Each field's most probable label and its probability, from the shipped models; with the
     reader's features (`read`), from the models trained with them."""
     feats = paper_features(title, text)
-    answers = {}
-    for f in FIELDS:
-        model = load_model(f"{f}_reader" if read else f)
-        answers[f] = decide(f, model, feats | _standardised(read, model.meta) if read else feats)
-    return answers
+    if read:
+        models = {f: load_model(f"{f}_reader") for f in FIELDS}
+        return {f: decide(f, model, feats | _standardised(read, model.meta)) for f, model in models.items()}
+    together = load_joint(FIELDS).probabilities(feats)  # both fields read the same features: one lookup
+    return {f: decide(f, model, feats, probs) for f, model, probs in zip(FIELDS, load_joint(FIELDS).models, together)}
 
 
 def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
@@ -124,13 +124,15 @@ def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
     return {k: (v - mean[k]) * scale[k] for k, v in read.items() if k in mean}
 
 
-def decide(field: str, model: LinearModel, feats: Mapping[str, float]) -> tuple[str, float]:
+def decide(field: str, model: LinearModel, feats: Mapping[str, float], probs: Mapping[str, float] | None = None) -> tuple[str, float]:
     """The model's answer, or the rules' where they name a kind they are reliable on; with the
-    model's probability for the answer given."""
+    model's probability for the answer given (`probs`: the model's, when already computed)."""
+    probs = model.probabilities(feats) if probs is None else probs
     rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
     if rule is not None:
-        return rule, model.probabilities(feats).get(rule, 0.0)
-    return model.predict(feats)
+        return rule, probs.get(rule, 0.0)
+    best = max(probs, key=probs.__getitem__)  # as `LinearModel.predict`
+    return best, probs[best]
 
 
 def low_confidence(answers: Mapping[str, tuple[str, float]]) -> set[str]:
