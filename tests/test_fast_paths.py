@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -23,7 +24,8 @@ PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.js
 PIECES = ["\\%", "\\textbf{", "}", "{", "$", "$2.4\\times$", "\\sim", "sim", "5", " times", "times", "3times", "~", "\n",
           " \n ", "\r\n", "\t", "{\\em x}", "\\'e", "a", "Z", " ", ".", "-", "CNN", "cnns", "ResNet", "GPT", "bert",
           "LLaMA", "vision", "Image", "3D", "code", "VLMs", "x-ray", "five", "fold", "-fold", "percent", "third", "half",
-          "first", "place", "1/3", "only", "to", "by", "order of magnitude", "é", "ß", "K"]
+          "first", "place", "1/3", "only", "to", "by", "order of magnitude", "é", "ß", "K", "chatgpt", "llms", "large language model",
+          "mamba", "state space", "image-text", "multimodal", "VLA", "unet", "u-net"]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 # (Not "İ": its lowercase is two characters, the second not a letter, so a word boundary appears; see cues.py.)
 
@@ -59,11 +61,16 @@ def test_cue_patterns_count_the_same_over_the_bundled_abstracts():
             assert len(fast.findall(text if case else text.lower())) == len(plain.findall(text)), pattern
 
 
+@lru_cache(maxsize=1)
+def _pruned() -> list[tuple[Pruned, str, bool]]:
+    return [(Pruned(pattern, case), pattern, case) for pattern, case in _cue_patterns()]
+
+
 def _pruned_counts_as_whole(text: str) -> None:
-    for pattern, case in _cue_patterns():
+    for pruned, pattern, case in _pruned():
         haystack = text if case else text.lower()
-        pruned = Pruned(pattern, case).within(haystack)
-        assert len(pruned.findall(haystack) if pruned else []) == len(compile_cue(pattern, case).findall(haystack)), pattern
+        kept = pruned.kept(haystack)
+        assert (pruned.count(haystack, kept) if kept else 0) == len(compile_cue(pattern, case).findall(haystack)), pattern
 
 
 @settings(max_examples=200, deadline=None)
@@ -75,6 +82,13 @@ def test_pruned_patterns_count_as_the_whole_ones(text: str):
 def test_pruned_patterns_count_as_the_whole_ones_over_the_bundled_abstracts():
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         _pruned_counts_as_whole(json.loads(line)["abstract"])
+
+
+def test_pruned_patterns_merge_overlapping_alternatives_as_the_whole_one():
+    pattern = r"ab|abc|bcd|c|\bx?y|\bda"
+    for text in ("abcd abc bcd c", "cabcd", "bcdabc", "yy xy y xyx", "dabc da", "abcdc"):
+        pruned = Pruned(pattern, case=True)
+        assert pruned.count(text, tuple(range(len(pruned.parts)))) == len(re.findall(pattern, text)), text
 
 
 def test_alternatives_split_at_the_top_level_only():

@@ -73,11 +73,11 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     lowered = title.lower(), text.lower()
     joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
     for name, label, cue, lower in _tables()[group]:
-        pattern = cue.within(joined[lower])
-        if pattern is None:
+        kept = cue.kept(joined[lower])
+        if not kept:
             continue
         a, b = lowered if lower else (title, text)
-        n = 2 * len(pattern.findall(a)) + len(pattern.findall(b))
+        n = 2 * cue.count(a, kept) + cue.count(b, kept)
         if n:
             feats[name_prefix + name] = math.log1p(n)
             per_label[label] += n
