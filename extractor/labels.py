@@ -322,12 +322,17 @@ _QUESTION = re.compile(r"^\s*(?:when|what|how|why|which|who|is|are|do|does|did|c
 _TITLE_VERB = re.compile(r"\s(?:explains?|improves?|matters?|helps?|makes?|works?|needs?|learns?|unifies|beats?|outperforms?)\s+(?:the\s+)?(?:\w+\s+of\s+)?", re.I)
 
 
+_SPACES = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+_LLM_WORDS = re.compile(r"\blarge language model(s?)\b")
+
+
 def _as_task(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase.strip(" .?!-")).lower()
+    phrase = _SPACES.sub(" ", phrase.strip(" .?!-")).lower()
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
         phrase = stripped
-    phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase)
-    phrase = re.sub(r"\blarge language model(s?)\b", r"llm\1", phrase)  # how task names are written
+    phrase = _ARTICLE.sub("", phrase)
+    phrase = _LLM_WORDS.sub(r"llm\1", phrase)  # how task names are written
     m = _GERUND_NOUN.match(phrase)
     if m:
         phrase = f"{m.group(2)} {_NOUN_ENDINGS[m.group(1).lower()]}"
@@ -340,6 +345,12 @@ def task_candidates(title: str) -> list[str]:
     The best guess is the object of "for"/"in"/"on" (or of "A Study of") when it has two words or
     more ("... for Code Understanding and Generation"), else the title's main phrase without its
     coined name. A question title gives way to its answer, a sentence title to what follows its verb."""
+    return list(_title_phrases(title))
+
+
+@lru_cache(maxsize=2)
+def _title_phrases(title: str) -> tuple[str, ...]:
+    """`task_candidates`, cached: the rules and the learned ranker each ask for the same paper's."""
     head, sep, rest = re.sub(r"\s--?\s", ": ", title, count=1).partition(":")
     body = rest if sep and len(head.split()) <= 4 and not _META_TITLE.fullmatch(rest.strip(" .")) else title
     question, mark, answer = body.partition("?")
@@ -359,4 +370,4 @@ def task_candidates(title: str) -> list[str]:
             out.append(phrase)
     if not out:  # every phrase is long ("An Aerial Traffic Atomic Activity Recognition and ... Dataset"): its first words
         out = [" ".join(ordered[0].split()[:8])] if ordered else [title.lower()[:60]]
-    return out
+    return tuple(out)
