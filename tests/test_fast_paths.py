@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from extractor import labels, number_words
 from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
+from extractor.labels import label_claims
+from extractor.learned.claims import candidates, labelled
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
-from extractor.normalize import normalize
-from extractor.normalize import _RESIDUE, _residues
+from extractor.normalize import _RESIDUE, _residues, normalize
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
 
@@ -136,3 +137,13 @@ def test_joint_models_score_as_each_alone_to_the_last_bit():
         paper = json.loads(line)
         features = paper_features(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
         assert load_joint(FIELDS).probabilities(features) == [m.probabilities(features) for m in models]
+
+
+def test_a_labelling_reused_is_the_one_label_claims_gives():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        quantities, labels = candidates(text)
+        accepted = [q for q in quantities if q.rule_result]
+        every_other = quantities[::2]
+        for numbers in (quantities, accepted, every_other, []):
+            assert labelled(text, numbers, (quantities, labels), (accepted, label_claims(text, accepted))) == label_claims(text, numbers)
