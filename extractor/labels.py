@@ -259,7 +259,7 @@ def guess_architecture(title: str, text: str) -> str:
     """The family the title names; `multiple` when the paper weighs several against each other;
     else the family the abstract names most; decoder-only for unnamed LLMs; else unspecified."""
     in_title, in_text = arch_counts(title, text)
-    if re.search(r"\bhybrid\b", title + " " + text, re.I) and in_title["state-space"] + in_text["state-space"]:
+    if in_title["state-space"] + in_text["state-space"] and re.search(r"\bhybrid\b", title + " " + text, re.I):  # (the count first: cheaper)
         return "hybrid"
     named_in_title = [a for a, n in in_title.items() if n]
     if len(named_in_title) >= 2 and _COMPARE.search(title):
@@ -269,14 +269,18 @@ def guess_architecture(title: str, text: str) -> str:
     named = sorted((a for a, n in in_text.items() if n), key=lambda a: -in_text[a])
     # One family named far more often wins, unless the abstract names two families by their kind
     # ("decoder-only and encoder-decoder models") or the title compares: that weighs architectures.
-    kinds = sum(bool(re.search(a.replace("-", "[- ]"), text, re.I)) for a in _ARCH_CUES)
     far_ahead = len(named) >= 2 and in_text[named[0]] >= max(3, 2 * in_text[named[1]])
-    dominant = far_ahead and kinds < 2 and not _COMPARE.search(title)
+    dominant = far_ahead and _kinds_named(text) < 2 and not _COMPARE.search(title)
     if len(named) >= 2 and _COMPARE.search(text) and not dominant:
         return "multiple"
     if named:
         return max(named, key=lambda a: in_text[a])
     return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
+
+
+def _kinds_named(text: str) -> int:
+    """How many families the text names by their kind ("decoder-only", "encoder decoder")."""
+    return sum(bool(re.search(a.replace("-", "[- ]"), text, re.I)) for a in _ARCH_CUES)
 
 
 def open_fields(title: str, text: str) -> set[str]:
