@@ -157,7 +157,6 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
         extractor extract ../shared/data/arxiv_sample.jsonl --ids @../shared/data/arxiv_gold_split.json:test
     """
     from extractor.backends import BackendConfig, get_backend
-    from extractor.backends.fleet import FleetBackend
     from extractor.corpus import read_papers, read_sample
     from extractor.extract import CUE_FIELDS, Settings
 
@@ -199,6 +198,8 @@ def extract(paths: tuple[str, ...], sample: bool, input_format: str | None, fiel
 
         reader = Reader(default_model_path(), n_threads=threads or reader_threads())
     if settings.needs_model:
+        from extractor.backends.fleet import FleetBackend  # (openai's client: imported only when a model answers)
+
         config = BackendConfig(model=model, n_threads=threads, base_url=base_urls[0] if base_urls else None, api_key_env=api_key_env,
                                structured=structured, extra={"body": _json_object(request_json)} if request_json else {})
         with err.status(f"Loading {backend} model ..."):

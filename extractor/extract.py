@@ -13,9 +13,9 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from extractor.backends import Backend
-from extractor.backends.structured import InvalidAnswer, ask
 from extractor.candidates import Quantity, find_quantities, find_urls, pick_code_url
 from extractor.errors import BackendError
 from extractor.labels import ClaimLabel, label_claims, open_fields
@@ -26,10 +26,14 @@ from extractor.learned.names import predict_names
 from extractor.learned.reader import Reader
 from extractor.learned.task import predict_tasks
 from extractor.normalize import Normalized, normalize
-from extractor.prompts import Question, claims_question, paper_prefix, paper_question
 from extractor.schema import Claim, Extraction, Paper
 from extractor.validate import Problem
-from extractor.whole import fill
+
+if TYPE_CHECKING:
+    from extractor.prompts import Question
+
+# The model's side (prompts, structured answers, `--ask all`) is imported where a model is asked:
+# it pulls in instructor and openai, about 1 s of CPU that `--no-model` would spend for nothing.
 
 MODEL_FIELDS = ("task", "domain", "architecture", "claims")
 CUE_FIELDS = ("domain", "architecture")  # the fields whose cues the rules count: open or in conflict
@@ -224,6 +228,8 @@ def finish(draft: Draft, answers: dict) -> Extraction:
 
 def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[str, int]) -> dict:
     """Ask the short questions; answers are already inside the candidates' enums."""
+    from extractor.prompts import claims_question, paper_prefix, paper_question
+
     fields = settings.fields_for(draft)
     reviewed = [f for f in MODEL_FIELDS if f in settings.review and f in draft.unsure and f not in fields]
     if not fields and not reviewed:
@@ -244,6 +250,8 @@ def ask_model(draft: Draft, backend: Backend, settings: Settings, tokens: dict[s
 
 def _call(backend: Backend, question: Question, tokens: dict[str, int]) -> dict:
     """One question through instructor: its answer validates against the question's enums (re-asked if not)."""
+    from extractor.backends.structured import InvalidAnswer, ask
+
     try:
         answer = ask(backend, question.messages, question.model, question.max_tokens)
     except InvalidAnswer as e:
@@ -270,6 +278,8 @@ def extract_paper(paper: Paper, backend: Backend | None, settings: Settings, rea
     problems = confidence_problems(paper.id, draft) + review_problems(paper.id, extraction, answers.get("review", {}))
     t3 = time.perf_counter()
     if settings.whole and backend is not None:
+        from extractor.whole import fill
+
         extraction, checked = fill(paper.id, paper.title, paper.abstract, extraction, backend, tokens)
         problems += checked
     t4 = time.perf_counter()

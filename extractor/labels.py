@@ -259,7 +259,7 @@ def guess_architecture(title: str, text: str) -> str:
     """The family the title names; `multiple` when the paper weighs several against each other;
     else the family the abstract names most; decoder-only for unnamed LLMs; else unspecified."""
     in_title, in_text = arch_counts(title, text)
-    if re.search(r"\bhybrid\b", title + " " + text, re.I) and in_title["state-space"] + in_text["state-space"]:
+    if in_title["state-space"] + in_text["state-space"] and re.search(r"\bhybrid\b", title + " " + text, re.I):  # (the count first: cheaper)
         return "hybrid"
     named_in_title = [a for a, n in in_title.items() if n]
     if len(named_in_title) >= 2 and _COMPARE.search(title):
@@ -269,14 +269,18 @@ def guess_architecture(title: str, text: str) -> str:
     named = sorted((a for a, n in in_text.items() if n), key=lambda a: -in_text[a])
     # One family named far more often wins, unless the abstract names two families by their kind
     # ("decoder-only and encoder-decoder models") or the title compares: that weighs architectures.
-    kinds = sum(bool(re.search(a.replace("-", "[- ]"), text, re.I)) for a in _ARCH_CUES)
     far_ahead = len(named) >= 2 and in_text[named[0]] >= max(3, 2 * in_text[named[1]])
-    dominant = far_ahead and kinds < 2 and not _COMPARE.search(title)
+    dominant = far_ahead and _kinds_named(text) < 2 and not _COMPARE.search(title)
     if len(named) >= 2 and _COMPARE.search(text) and not dominant:
         return "multiple"
     if named:
         return max(named, key=lambda a: in_text[a])
     return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
+
+
+def _kinds_named(text: str) -> int:
+    """How many families the text names by their kind ("decoder-only", "encoder decoder")."""
+    return sum(bool(re.search(a.replace("-", "[- ]"), text, re.I)) for a in _ARCH_CUES)
 
 
 def open_fields(title: str, text: str) -> set[str]:
@@ -322,12 +326,17 @@ _QUESTION = re.compile(r"^\s*(?:when|what|how|why|which|who|is|are|do|does|did|c
 _TITLE_VERB = re.compile(r"\s(?:explains?|improves?|matters?|helps?|makes?|works?|needs?|learns?|unifies|beats?|outperforms?)\s+(?:the\s+)?(?:\w+\s+of\s+)?", re.I)
 
 
+_SPACES = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+_LLM_WORDS = re.compile(r"\blarge language model(s?)\b")
+
+
 def _as_task(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase.strip(" .?!-")).lower()
+    phrase = _SPACES.sub(" ", phrase.strip(" .?!-")).lower()
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
         phrase = stripped
-    phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase)
-    phrase = re.sub(r"\blarge language model(s?)\b", r"llm\1", phrase)  # how task names are written
+    phrase = _ARTICLE.sub("", phrase)
+    phrase = _LLM_WORDS.sub(r"llm\1", phrase)  # how task names are written
     m = _GERUND_NOUN.match(phrase)
     if m:
         phrase = f"{m.group(2)} {_NOUN_ENDINGS[m.group(1).lower()]}"
@@ -340,6 +349,12 @@ def task_candidates(title: str) -> list[str]:
     The best guess is the object of "for"/"in"/"on" (or of "A Study of") when it has two words or
     more ("... for Code Understanding and Generation"), else the title's main phrase without its
     coined name. A question title gives way to its answer, a sentence title to what follows its verb."""
+    return list(_title_phrases(title))
+
+
+@lru_cache(maxsize=2)
+def _title_phrases(title: str) -> tuple[str, ...]:
+    """`task_candidates`, cached: the rules and the learned ranker each ask for the same paper's."""
     head, sep, rest = re.sub(r"\s--?\s", ": ", title, count=1).partition(":")
     body = rest if sep and len(head.split()) <= 4 and not _META_TITLE.fullmatch(rest.strip(" .")) else title
     question, mark, answer = body.partition("?")
@@ -359,4 +374,4 @@ def task_candidates(title: str) -> list[str]:
             out.append(phrase)
     if not out:  # every phrase is long ("An Aerial Traffic Atomic Activity Recognition and ... Dataset"): its first words
         out = [" ".join(ordered[0].split()[:8])] if ordered else [title.lower()[:60]]
-    return out
+    return tuple(out)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import labels, number_words
-from extractor.cues import compile_cue, skip_ahead
-from extractor.learned.fields import _raw_tables
-from extractor.learned.linear import LinearModel
-from extractor.normalize import _RESIDUE, _residues
+from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
+from extractor.labels import label_claims
+from extractor.learned.claims import candidates, labelled
+from extractor.learned.fields import FIELDS, _raw_tables, paper_features
+from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
+from extractor.normalize import _RESIDUE, _residues, normalize
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
 
@@ -22,7 +25,8 @@ PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.js
 PIECES = ["\\%", "\\textbf{", "}", "{", "$", "$2.4\\times$", "\\sim", "sim", "5", " times", "times", "3times", "~", "\n",
           " \n ", "\r\n", "\t", "{\\em x}", "\\'e", "a", "Z", " ", ".", "-", "CNN", "cnns", "ResNet", "GPT", "bert",
           "LLaMA", "vision", "Image", "3D", "code", "VLMs", "x-ray", "five", "fold", "-fold", "percent", "third", "half",
-          "first", "place", "1/3", "only", "to", "by", "order of magnitude", "é", "ß", "K"]
+          "first", "place", "1/3", "only", "to", "by", "order of magnitude", "é", "ß", "K", "chatgpt", "llms", "large language model",
+          "mamba", "state space", "image-text", "multimodal", "VLA", "unet", "u-net"]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 # (Not "İ": its lowercase is two characters, the second not a letter, so a word boundary appears; see cues.py.)
 
@@ -58,6 +62,43 @@ def test_cue_patterns_count_the_same_over_the_bundled_abstracts():
             assert len(fast.findall(text if case else text.lower())) == len(plain.findall(text)), pattern
 
 
+@lru_cache(maxsize=1)
+def _pruned() -> list[tuple[Pruned, str, bool]]:
+    return [(Pruned(pattern, case), pattern, case) for pattern, case in _cue_patterns()]
+
+
+def _pruned_counts_as_whole(text: str) -> None:
+    for pruned, pattern, case in _pruned():
+        haystack = text if case else text.lower()
+        kept = pruned.kept(haystack)
+        assert (pruned.count(haystack, kept) if kept else 0) == len(compile_cue(pattern, case).findall(haystack)), pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_pruned_patterns_count_as_the_whole_ones(text: str):
+    _pruned_counts_as_whole(text)
+
+
+def test_pruned_patterns_count_as_the_whole_ones_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _pruned_counts_as_whole(json.loads(line)["abstract"])
+
+
+def test_pruned_patterns_merge_overlapping_alternatives_as_the_whole_one():
+    pattern = r"ab|abc|bcd|c|\bx?y|\bda"
+    for text in ("abcd abc bcd c", "cabcd", "bcdabc", "yy xy y xyx", "dabc da", "abcdc"):
+        pruned = Pruned(pattern, case=True)
+        assert pruned.count(text, tuple(range(len(pruned.parts)))) == len(re.findall(pattern, text)), text
+
+
+def test_alternatives_split_at_the_top_level_only():
+    assert alternatives(r"\bcnns?\b|res(?:net|nex)t|[|]x|\|y") == [r"\bcnns?\b", "res(?:net|nex)t", "[|]x", r"\|y"]
+    assert leading_literal(r"\bresnet\d*") == "resnet"
+    assert leading_literal(r"x-?rays?") is None  # one letter: too common to test
+    assert leading_literal(r"(?:a|b)c") is None
+
+
 def test_skip_ahead_moves_only_a_guard_before_a_plain_letter():
     assert skip_ahead(r"\bcnns?\b|resnet") == r"c(?<=\bc)nns?\b|resnet"
     assert skip_ahead(r"\bs?x") == r"\bs?x"  # a quantified letter keeps its guard
@@ -84,3 +125,25 @@ def test_batched_probabilities_equal_one_at_a_time():
         assert got.keys() == expected.keys()
         assert all(math.isclose(got[c], expected[c], rel_tol=1e-12) for c in got)
     assert model.probabilities_many([]) == []
+
+
+def test_joint_models_score_as_each_alone_to_the_last_bit():
+    a = LinearModel(("a", "b", "c"), {"x": (1.0, -2.0, 0.5), "y": (0.1, 3.0, -1.0)}, (0.1, 0.2, -0.3), {})
+    b = LinearModel(("p", "q"), {"y": (0.3, -0.7), "z": (2.0, 1e-9)}, (0.0, 1.0), {})
+    for features in ({"x": 1.0}, {}, {"x": 0.5, "y": 2.0, "z": -3.0, "unknown": 9.0}, {"z": 0.25}):
+        assert Joint([a, b]).probabilities(features) == [a.probabilities(features), b.probabilities(features)]
+    models = [load_model(f) for f in FIELDS]
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        features = paper_features(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
+        assert load_joint(FIELDS).probabilities(features) == [m.probabilities(features) for m in models]
+
+
+def test_a_labelling_reused_is_the_one_label_claims_gives():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        quantities, labels = candidates(text)
+        accepted = [q for q in quantities if q.rule_result]
+        every_other = quantities[::2]
+        for numbers in (quantities, accepted, every_other, []):
+            assert labelled(text, numbers, (quantities, labels), (accepted, label_claims(text, accepted))) == label_claims(text, numbers)

@@ -257,8 +257,22 @@ def rule_kinds(text: str, quantities: Sequence[Quantity], labels: Sequence[Claim
     """The rules-alone kind of each candidate: labelled among the accepted numbers only (list members
     inherit from their neighbours), the rest as labelled among all candidates."""
     accepted = [q for q in quantities if q.rule_result]
-    alone = dict(zip(map(id, accepted), label_claims(text, accepted)))
+    return _kinds_alone(quantities, labels, accepted, labelled(text, accepted, (quantities, labels)))
+
+
+def _kinds_alone(quantities: Sequence[Quantity], labels: Sequence[ClaimLabel], accepted: Sequence[Quantity],
+                 accepted_labels: Sequence[ClaimLabel]) -> list[str]:
+    alone = dict(zip(map(id, accepted), accepted_labels))
     return [alone[id(q)].kind if id(q) in alone else label.kind for q, label in zip(quantities, labels)]
+
+
+def labelled(text: str, numbers: Sequence[Quantity], *known: tuple[Sequence[Quantity], Sequence[ClaimLabel]]) -> list[ClaimLabel]:
+    """`label_claims(text, numbers)`, or a labelling in `known` made of these very numbers: a paper's
+    three labellings (every candidate, those the rules accept, those kept) are mostly the same list."""
+    for done, labels in known:
+        if len(done) == len(numbers) and all(a is b for a, b in zip(done, numbers)):
+            return list(labels)
+    return label_claims(text, list(numbers))
 
 
 def judge(text: str, models: Models | None = None) -> list[Judged]:
@@ -266,13 +280,15 @@ def judge(text: str, models: Models | None = None) -> list[Judged]:
     models = models or load_models()
     choice = models.choice
     quantities, labels, rows = paper_features(text)
-    kinds = rule_kinds(text, quantities, labels)
+    accepted = [q for q in quantities if q.rule_result]
+    accepted_labels = labelled(text, accepted, (quantities, labels))
+    kinds = _kinds_alone(quantities, labels, accepted, accepted_labels)
     p_nones = [p.get("none", 0.0) for p in models.filter.probabilities_many(rows)]
     p_kinds = models.kind.probabilities_many([kind_features(f, rk, q.unit) for q, rk, f in zip(quantities, kinds, rows)])
     out_kinds = [decide(p_none, p_kind, q.rule_result, rk, choice) for q, rk, p_none, p_kind in zip(quantities, kinds, p_nones, p_kinds)]
     p_claims = [1.0 - p_none for p_none in p_nones]
     kept = [q for q, kind in zip(quantities, out_kinds) if kind != "none"]
-    final = dict(zip(map(id, kept), label_claims(text, kept)))  # metric and baseline read as among the claims only
+    final = dict(zip(map(id, kept), labelled(text, kept, (accepted, accepted_labels), (quantities, labels))))  # metric and baseline read as among the claims only
     out = []
     for q, label, kind, p_claim in zip(quantities, labels, out_kinds, p_claims):
         rule = final.get(id(q), label)
@@ -293,4 +309,4 @@ def train(corpus: Corpus, **options) -> dict[str, float]:
 
 
 __all__ = ["ARTEFACT", "CLASSES", "KIND_ARTEFACT", "Judged", "Models", "candidates", "decide", "features", "judge",
-           "kind_features", "load_models", "predict_claims", "rule_kinds", "tokens", "train"]
+           "kind_features", "labelled", "load_models", "predict_claims", "rule_kinds", "tokens", "train"]

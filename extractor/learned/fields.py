@@ -22,14 +22,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-try:  # the regex parser, to read which literal text a pattern needs
-    from re import _parser as _sre
-except ImportError:  # Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
-
-from extractor.cues import compile_cue, lowercased
+from extractor.cues import Pruned
 from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
-from extractor.learned.linear import DATA, LinearModel, load_model
+from extractor.learned.linear import DATA, LinearModel, load_joint, load_model
 from extractor.learned.reader import Reader, read_cached
 from extractor.normalize import normalize
 
@@ -47,10 +42,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
+def _tables() -> dict[str, list[tuple[str, str, Pruned, bool]]]:
     """Each entry's pattern and whether it reads the lowercased text: a case-insensitive pattern is
-    run, lowercased, on lowercased text (`cues.py`: the same counts, faster than re.IGNORECASE)."""
-    return {group: [(name, e["label"], compile_cue(e["pattern"], case=e.get("case", False)), not e.get("case"))
+    run, lowercased, on lowercased text (`cues.py`: the same counts, faster than re.IGNORECASE),
+    and only with the alternatives whose leading text the paper holds (`cues.Pruned`)."""
+    return {group: [(name, e["label"], Pruned(e["pattern"], case=e.get("case", False)), not e.get("case"))
                     for name, e in entries.items()] for group, entries in _raw_tables().items()}
 
 
@@ -58,42 +54,6 @@ def _tables() -> dict[str, list[tuple[str, str, re.Pattern[str], bool]]]:
 def _raw_tables() -> dict[str, dict[str, dict]]:
     raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
     return {group: raw[group] for group in ("architecture", "domain")}
-
-
-@lru_cache(maxsize=1)
-def _literals() -> dict[str, tuple[list[tuple[str, int, bool]], set[int]]]:
-    """Per group: (the text each alternative of an entry's pattern starts with, the entry's index in
-    `_tables`, whether it reads lowercased text), and the entries with an alternative that starts
-    otherwise. A match needs one of its entry's texts in the paper: a cheap test that skips most entries."""
-    out = {}
-    for group, entries in _raw_tables().items():
-        needs, always = [], set()
-        for k, e in enumerate(entries.values()):
-            literals = _leading_literals(e["pattern"] if e.get("case") else lowercased(e["pattern"]))
-            if literals is None:
-                always.add(k)
-            else:
-                needs.extend((literal, k, not e.get("case")) for literal in literals)
-        out[group] = needs, always
-    return out
-
-
-def _leading_literals(pattern: str) -> tuple[str, ...] | None:
-    tree = list(_sre.parse(pattern))
-    alternatives = [list(b) for b in tree[0][1][1]] if len(tree) == 1 and tree[0][0] == _sre.BRANCH else [tree]
-    out = []
-    for alternative in alternatives:
-        literal = ""
-        for op, arg in alternative:
-            if op == _sre.AT and not literal:  # a leading \b
-                continue
-            if op != _sre.LITERAL:
-                break
-            literal += chr(arg)
-        if len(literal) < 2:
-            return None
-        out.append(literal)
-    return tuple(out)
 
 
 def _ngrams(text: str, prefix: str) -> dict[str, float]:
@@ -111,13 +71,13 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
     lowered = title.lower(), text.lower()
-    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no literal holds a NUL: none spans the two
-    needs, always = _literals()[group]
-    entries = _tables()[group]
-    for k in sorted(always.union(k for literal, k, lower in needs if literal in joined[lower])):
-        name, label, pattern, lower = entries[k]
+    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
+    for name, label, cue, lower in _tables()[group]:
+        kept = cue.kept(joined[lower])
+        if not kept:
+            continue
         a, b = lowered if lower else (title, text)
-        n = 2 * len(pattern.findall(a)) + len(pattern.findall(b))
+        n = 2 * cue.count(a, kept) + cue.count(b, kept)
         if n:
             feats[name_prefix + name] = math.log1p(n)
             per_label[label] += n
@@ -151,11 +111,11 @@ def predict_fields(title: str, text: str, read: Mapping[str, float] | None = Non
     """Each field's most probable label and its probability, from the shipped models; with the
     reader's features (`read`), from the models trained with them."""
     feats = paper_features(title, text)
-    answers = {}
-    for f in FIELDS:
-        model = load_model(f"{f}_reader" if read else f)
-        answers[f] = decide(f, model, feats | _standardised(read, model.meta) if read else feats)
-    return answers
+    if read:
+        models = {f: load_model(f"{f}_reader") for f in FIELDS}
+        return {f: decide(f, model, feats | _standardised(read, model.meta)) for f, model in models.items()}
+    together = load_joint(FIELDS).probabilities(feats)  # both fields read the same features: one lookup
+    return {f: decide(f, model, feats, probs) for f, model, probs in zip(FIELDS, load_joint(FIELDS).models, together)}
 
 
 def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
@@ -164,13 +124,15 @@ def _standardised(read: Mapping[str, float], meta: Mapping) -> dict[str, float]:
     return {k: (v - mean[k]) * scale[k] for k, v in read.items() if k in mean}
 
 
-def decide(field: str, model: LinearModel, feats: Mapping[str, float]) -> tuple[str, float]:
+def decide(field: str, model: LinearModel, feats: Mapping[str, float], probs: Mapping[str, float] | None = None) -> tuple[str, float]:
     """The model's answer, or the rules' where they name a kind they are reliable on; with the
-    model's probability for the answer given."""
+    model's probability for the answer given (`probs`: the model's, when already computed)."""
+    probs = model.probabilities(feats) if probs is None else probs
     rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
     if rule is not None:
-        return rule, model.probabilities(feats).get(rule, 0.0)
-    return model.predict(feats)
+        return rule, probs.get(rule, 0.0)
+    best = max(probs, key=probs.__getitem__)  # as `LinearModel.predict`
+    return best, probs[best]
 
 
 def low_confidence(answers: Mapping[str, tuple[str, float]]) -> set[str]:

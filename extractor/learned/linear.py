@@ -51,8 +51,7 @@ class LinearModel:
         totals = np.tile(np.asarray(self.bias), (len(many), 1))
         if rows:
             np.add.at(totals, owner, np.asarray(values)[:, None] * matrix[rows])
-        exps = np.exp(totals - totals.max(axis=1, keepdims=True))
-        return [dict(zip(self.classes, row)) for row in (exps / exps.sum(axis=1, keepdims=True)).tolist()]
+        return _softmax(self.classes, totals)
 
     @cached_property
     def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
@@ -76,6 +75,52 @@ class LinearModel:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def _softmax(classes: Sequence[str], totals: np.ndarray) -> list[dict[str, float]]:
+    """Each row of class totals as probabilities."""
+    exps = np.exp(totals - totals.max(axis=1, keepdims=True))
+    return [dict(zip(classes, row)) for row in (exps / exps.sum(axis=1, keepdims=True)).tolist()]
+
+
+class Joint:
+    """Models that read the same features, scored together: one lookup of the features and one
+    product over their weights side by side (zero where a model lacks a feature, and adding 0.0
+    changes no sum), each model's totals added in the features' order as `probabilities` adds
+    them, so the answers are the same to the last bit."""
+
+    def __init__(self, models: Sequence[LinearModel]) -> None:
+        self.models = tuple(models)
+        names = list(dict.fromkeys(name for model in self.models for name in model.weights))
+        self.index = {name: i for i, name in enumerate(names)}
+        absent = [(0.0,) * len(model.classes) for model in self.models]
+        self.matrix = np.array([[w for model, zero in zip(self.models, absent) for w in model.weights.get(name, zero)] for name in names],
+                               dtype=float).reshape(len(names), -1)
+        self.bias = np.array([b for model in self.models for b in model.bias], dtype=float)
+        self.ends = np.cumsum([len(model.classes) for model in self.models])
+
+    def probabilities(self, features: Features) -> list[dict[str, float]]:
+        """Each model's `probabilities` of one feature set."""
+        known = list(filter(self.index.__contains__, features))
+        terms = np.asarray(list(map(features.__getitem__, known)), dtype=float)[:, None] * self.matrix[list(map(self.index.__getitem__, known))]
+        totals = np.add.reduce(np.vstack((self.bias, terms)), axis=0)  # row by row, in order (over 2+ columns numpy adds no other way)
+        return [_softmax(model.classes, np.ascontiguousarray(totals[None, end - len(model.classes) : end]))[0]
+                for model, end in zip(self.models, self.ends)]
+
+
+def load_joint(names: tuple[str, ...]) -> Joint:
+    """Shipped artefacts that read the same features, scored together (`Joint`); built again when
+    `load_model` gives other models (retrained, its cache cleared)."""
+    joint = _joint(names)
+    if any(model is not load_model(name) for model, name in zip(joint.models, names)):
+        _joint.cache_clear()
+        joint = _joint(names)
+    return joint
+
+
+@lru_cache(maxsize=None)
+def _joint(names: tuple[str, ...]) -> Joint:
+    return Joint([load_model(name) for name in names])
 
 
 @lru_cache(maxsize=1)

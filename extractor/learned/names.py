@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from extractor.candidates import Span, split_spans
 from extractor.learned.linear import Features, LinearModel, load_model
@@ -199,7 +200,6 @@ class PaperView:
     head: str = ""
     head_key: str = ""
     has_sep: bool = False
-    words: dict[str, int] = field(default_factory=dict)  # word key -> count
     title_words: frozenset[str] = frozenset()  # word keys of the title
     texts: dict[str, str] = field(default_factory=dict)  # candidate key -> its text, to read a partner
     pairs: int = 0  # how many "Full Name (ACR)" pairs the paper spells out: a paper naming its parts
@@ -208,10 +208,12 @@ class PaperView:
         self.whole = self.title + "\n" + self.text
         head, sep, _ = _split_title(self.title)
         self.head, self.head_key, self.has_sep = head.strip(), key(head.strip()), bool(sep)
-        for w in self.text.split():
-            k = key(w)
-            self.words[k] = self.words.get(k, 0) + 1
         self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
+
+    @cached_property
+    def words(self) -> Counter[str]:
+        """Word key -> count, made when a candidate with a partner first asks (most papers have none)."""
+        return Counter(map(key, self.text.split()))
 
 
 def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], rule_keys: frozenset[str] = frozenset(),

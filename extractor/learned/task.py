@@ -56,6 +56,14 @@ _BAD_START = frozenset("in of on for to with by from and or as at into via than 
                        "how what when why whether our their its".split())
 
 
+# Patterns the hot loops use, compiled here rather than looked up in `re`'s cache at every call.
+_DETERMINERS = re.compile(r"^(?:(?:the|a|an|this|these|such|their|its|our|current|existing)\s+)+", re.I)
+_LETTER = re.compile(r"[a-z]")
+_ALNUM = re.compile(r"[a-z0-9]+")
+_ASIDE = re.compile(r"\s*\([^()]{0,60}\)")
+_COINABLE = re.compile(r"[A-Za-z][\w\-+.]*[\w+]|[A-Za-z]")
+_CONTENT = re.compile(r"[a-z0-9][\w\-]*")
+
 # "<action noun(s)> of <object>": the task name puts the object first.
 _ACTION_OF = re.compile(r"^(?:[\w\-]+\s+)?((?:[\w\-]+(?:tion|sion|ment|ysis|ance|ing|ness))(?:\s+and\s+[\w\-]+(?:tion|sion|ment|ysis|ance|ing))?)"
                         r"\s+of\s+(?:the\s+)?(.+)$")
@@ -74,7 +82,7 @@ class TaskCandidate:
 def _cut(fragment: str) -> str:
     """The noun phrase a pattern points at: up to the first clause break, at most MAX_WORDS words."""
     phrase = _PHRASE_END.split(fragment, maxsplit=1)[0]
-    phrase = re.sub(r"^(?:(?:the|a|an|this|these|such|their|its|our|current|existing)\s+)+", "", phrase.strip(), flags=re.I)
+    phrase = _DETERMINERS.sub("", phrase.strip())
     words = phrase.split()
     while words and words[-1].lower() in _STOP:
         words.pop()
@@ -99,9 +107,9 @@ def gather(title: str, text: str) -> list[TaskCandidate]:
     def add(phrase: str, source: str, rank: int = 99, position: float = 1.0) -> None:
         phrase = _as_task(phrase)
         words = phrase.split()
-        if not 1 <= len(words) <= MAX_WORDS or not re.search(r"[a-z]", phrase) or all(w in _STOP for w in words):
+        if not 1 <= len(words) <= MAX_WORDS or not _LETTER.search(phrase) or all(w in _STOP for w in words):
             return
-        k = " ".join(re.findall(r"[a-z0-9]+", phrase))
+        k = " ".join(_ALNUM.findall(phrase))
         c = found.setdefault(k, TaskCandidate(phrase))
         c.sources.add(source)
         c.rule_rank = min(c.rule_rank, rank)
@@ -133,7 +141,7 @@ def gather(title: str, text: str) -> list[TaskCandidate]:
             full = _spelled_out(sentence[: m.start()], m.group(1))
             if full and not any(looks_coined(w) for w in full.split()):
                 add(full, "abs_acronym", position=pos)
-        sentence = re.sub(r"\s*\([^()]{0,60}\)", "", sentence)
+        sentence = _ASIDE.sub("", sentence)
         for name, pattern in _PATTERNS.items():
             for m in pattern.finditer(sentence):
                 add(_cut(sentence[m.end() :]), name, position=pos)
@@ -145,7 +153,7 @@ def gather(title: str, text: str) -> list[TaskCandidate]:
 
 
 def _coined_words(title: str, text: str) -> set[str]:
-    words = re.findall(r"[A-Za-z][\w\-+.]*[\w+]|[A-Za-z]", title + " " + text)
+    words = set(_COINABLE.findall(title + " " + text))  # each distinct word asked once
     return {w.lower() for w in words if looks_coined(w)}
 
 
@@ -153,7 +161,7 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
              others: list[TaskCandidate] = ()) -> Features:
     """Where the phrase came from and how it is written; no word of any one paper."""
     words = c.text.split()
-    content = [w for w in re.findall(r"[a-z0-9][\w\-]*", c.text) if w not in _STOP]
+    content = [w for w in _CONTENT.findall(c.text) if w not in _STOP]
     f: dict[str, float] = {f"src_{s}": 1.0 for s in c.sources}
     f["nsrc"] = math.log1p(len(c.sources))
     f[f"rank_{min(c.rule_rank, 4)}"] = 1.0
@@ -186,13 +194,16 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
     for s in c.sources:
         f[f"{s}&words_{min(len(words), 4)}"] = 1.0
     # Agreement: a title phrase the abstract's patterns echo, or an abstract phrase the title echoes.
-    titled = c.rule_rank < 99 or any(s.startswith("t_") for s in c.sources)
-    mine = [o for o in others if o is not c]
-    f["agree_rule0"] = max((token_f1(c.text, o.text) for o in mine if o.rule_rank == 0), default=0.0)
-    f["agree_title"] = max((token_f1(c.text, o.text) for o in mine if o.rule_rank < 99 or any(s.startswith("t_") for s in o.sources)), default=0.0)
-    f["agree_abstract"] = max((token_f1(c.text, o.text) for o in mine if any(s.startswith("abs") for s in o.sources)), default=0.0)
-    f["agree_other_side"] = f["agree_abstract"] if titled else f["agree_title"]
+    agree = [(token_f1(c.text, o.text), o) for o in others if o is not c]  # each pair once: it serves three features
+    f["agree_rule0"] = max((a for a, o in agree if o.rule_rank == 0), default=0.0)
+    f["agree_title"] = max((a for a, o in agree if _titled(o)), default=0.0)
+    f["agree_abstract"] = max((a for a, o in agree if any(s.startswith("abs") for s in o.sources)), default=0.0)
+    f["agree_other_side"] = f["agree_abstract"] if _titled(c) else f["agree_title"]
     return f
+
+
+def _titled(c: TaskCandidate) -> bool:
+    return c.rule_rank < 99 or any(s.startswith("t_") for s in c.sources)
 
 
 @lru_cache(maxsize=2)
@@ -202,7 +213,7 @@ def _lowered(text: str) -> str:
 
 
 def _counts(text: str) -> Counter:
-    return Counter(w for w in re.findall(r"[a-z0-9][\w\-]*", text.lower()) if w not in _STOP)
+    return Counter(w for w in _CONTENT.findall(text.lower()) if w not in _STOP)
 
 
 def ranked(title: str, text: str, model: LinearModel) -> list[tuple[TaskCandidate, float]]:
