@@ -132,9 +132,11 @@ _GAIN_BY = re.compile(
     re.I,
 )
 _ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
-# A level reached, named before it: "a PDMS of 90.3", "a median error of 7.2", "AUC = 0.78", "AUP: 0.91", "achieves 0.455".
+# A level reached, named before it: "a PDMS of 90.3", "an mAP50 of 0.80", "a median error of 7.2", "AUC = 0.78",
+# "AUP: 0.91", "achieves 0.455".
 _LEVEL_BEFORE = re.compile(
-    r"(?:\b[A-Z][A-Za-z0-9@\-]{1,9}\)?|\b(?:error|errors|rates?|loss|precision|recall|latency|throughput|emissions?|correlation|"
+    r"(?:\b[a-z]?[A-Z][A-Za-z0-9@\-]{1,9}\)?|\b(?:error|errors|rates?|loss|precision|recall|sensitivity|specificity|latency|"
+    r"throughput|emissions?|correlation|"
     r"kWh|size|speed|overhead|consumption))\s+of\s*(?:only\s+|just\s+|merely\s+)?(?:about\s+|approximately\s+|around\s+|~|≈)?$"
     r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
     r"|\b(?:achiev|reach|attain|obtain|yield)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"

@@ -115,6 +115,8 @@ QUANTITIES = [
     ("76.4% mIoU at 31 images/s; 87.4 top-1 accuracy; 63.8 +/- 3.1% edge mAP; an improved TOP 1 score of 0.553",
      [(76.4, None, "%", "exact"), (31, None, "abs", "exact"), (87.4, None, "abs", "exact"), (63.8, None, "%", "exact"), (0.553, None, "abs", "exact")]),
     ("reducing its size from 12B to 2B", [(2, None, "abs", "exact")]),
+    ("an mAP@50 of 0.964, a mIoU of 0.848, a sensitivity of 0.94 and specificity of 0.98; with 8 of 10 runs",
+     [(0.964, None, "abs", "exact"), (0.848, None, "abs", "exact"), (0.94, None, "abs", "exact"), (0.98, None, "abs", "exact")]),
     # a level named by an acronym in parentheses, a gain in absolute points, examples after "such as"
     ("it reaches a Character Error Rate (CER) of 9.99 and beats the next best by >7.0 absolute points",
      [(9.99, None, "abs", "exact"), (7.0, None, "abs", "at-least")]),
