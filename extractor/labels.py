@@ -13,11 +13,11 @@ from functools import lru_cache
 from extractor.candidates import Quantity
 from extractor.cues import compile_cue
 
-_SPEED = re.compile(r"faster|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+_SPEED = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
-_FAST = re.compile(r"faster|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
+_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\b|decreas\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",

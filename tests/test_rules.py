@@ -157,6 +157,7 @@ LABELS = [
     ("with only a 5% lower test accuracy; accuracy falls further (from 68% to 28%)", [("other", "decrease"), ("other", "decrease")]),
     ("mmMamba achieves 20.6times speedup and 75.8% GPU memory reduction", [("speedup", "increase"), ("reduction", "decrease")]),
     ("47% lower first-token latency and 4.7x higher throughput", [("speedup", "decrease"), ("speedup", "increase")]),
+    ("comparable accuracy while being 2x as fast, and 3 times as fast as FlashAttention", [("speedup", "increase")] * 2),
     ("an improvement of up to 10.1% on MMLU", [("improvement", "increase")]),
     ("achieving 75.1% ImageNet top-1 accuracy with only 5.7M parameters", [("score", "increase")]),
     ("reduced word error rates by 0.3% and 1.4% on test-clean and test-other", [("reduction", "decrease")] * 2),
