@@ -57,9 +57,9 @@ def _peak_mb(args: list[str], cwd: Path) -> int:
 
 def test_memory_stays_flat_over_a_200000_line_input(tmp_path):
     """The whole file is never in memory: extracting its first 1,000 or 3,000 papers peaks under PEAK_MB, and
-    2,000 papers more cost little. (Extracting all 200,000 took 811 s on 2 busy cores, too long for CI;
-    docs/scale.md gives its memory curve: resident memory flat past ~120,000 papers, peaks set by DuckDB's
-    checkpoints; the next test measures the store's share over 65,536 papers.)"""
+    2,000 papers more cost little. (Extracting all 200,000 took 618-630 s on 2 busy cores, too long for CI;
+    docs/scale.md gives its memory curve: peak 270 MB at 100,000 papers, 288 at the end; the next tests
+    measure the store's share: its resident memory over 65,536 papers, its peak over 262,144.)"""
     big = tmp_path / "big.jsonl"
     _synthetic(big, 200_000)
     peaks = [_peak_mb(["extract", str(big), "--no-model", "--limit", str(n), "--db", str(tmp_path / f"{n}.duckdb")], tmp_path)
