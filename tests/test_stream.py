@@ -126,7 +126,6 @@ def test_the_store_holds_no_more_memory_after_65000_papers_than_after_10000(tmp_
     assert max(rss) < PEAK_MB, rss
 
 
-
 # Adds N synthetic papers through Store in chunks of 256, reconnecting every 10,240 papers as a writer does,
 # and prints the process's peak (VmHWM) after each reconnect. Only the papers table: ~8,000 papers/s.
 PAPERS_CHILD = """
@@ -158,6 +157,7 @@ def test_the_store_peak_does_not_grow_when_a_table_crosses_a_row_group(tmp_path)
     peaks = [int(line.split()[1]) for line in result.stdout.splitlines()]
     assert len(peaks) == 26, result.stdout
     assert peaks[-1] - peaks[3] < 25, peaks
+
 
 KAGGLE = [  # the Kaggle arXiv metadata snapshot: a .json file of one object per line
     {"id": "0704.0001", "submitter": "A. B.", "title": "FastNet", "abstract": " FastNet is 3x faster than ResNet.\n",
