@@ -256,8 +256,13 @@ def decide(p_none: float, kind_probs: dict[str, float], rule_result: bool, rule_
 def rule_kinds(text: str, quantities: Sequence[Quantity], labels: Sequence[ClaimLabel]) -> list[str]:
     """The rules-alone kind of each candidate: labelled among the accepted numbers only (list members
     inherit from their neighbours), the rest as labelled among all candidates."""
+    return _kinds_alone(quantities, labels, *_accepted(text, quantities, labels))
+
+
+def _accepted(text: str, quantities: Sequence[Quantity], labels: Sequence[ClaimLabel]) -> tuple[list[Quantity], list[ClaimLabel]]:
+    """The numbers the rules accept, labelled among themselves (the labelling of all, when they are all)."""
     accepted = [q for q in quantities if q.rule_result]
-    return _kinds_alone(quantities, labels, accepted, labelled(text, accepted, (quantities, labels)))
+    return accepted, labelled(text, accepted, (quantities, labels))
 
 
 def _kinds_alone(quantities: Sequence[Quantity], labels: Sequence[ClaimLabel], accepted: Sequence[Quantity],
@@ -280,8 +285,7 @@ def judge(text: str, models: Models | None = None) -> list[Judged]:
     models = models or load_models()
     choice = models.choice
     quantities, labels, rows = paper_features(text)
-    accepted = [q for q in quantities if q.rule_result]
-    accepted_labels = labelled(text, accepted, (quantities, labels))
+    accepted, accepted_labels = _accepted(text, quantities, labels)
     kinds = _kinds_alone(quantities, labels, accepted, accepted_labels)
     p_nones = [p.get("none", 0.0) for p in models.filter.probabilities_many(rows)]
     p_kinds = models.kind.probabilities_many([kind_features(f, rk, q.unit) for q, rk, f in zip(quantities, kinds, rows)])
