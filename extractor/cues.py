@@ -11,6 +11,7 @@ lowercases to "i" and a combining dot, which is not a word character, so a cue r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 try:  # the regex parser, to read which literal text a pattern needs
     from re import _parser as _sre
@@ -93,8 +94,9 @@ class Pruned:
         self.starts = tuple(leading_literal(part) for part in self.parts)
         self.compiled = tuple(compile_cue(part, case=True) for part in self.parts)
 
-    def kept(self, haystack: str) -> tuple[int, ...]:
-        """The alternatives that may match in texts found inside `haystack` (lowercased unless `case`)."""
+    def kept(self, haystack: str | frozenset[str]) -> tuple[int, ...]:
+        """The alternatives that may match in texts found inside `haystack` (lowercased unless `case`),
+        or, given the leading texts present in it (`Literals.present`, one scan for many patterns), in it."""
         return tuple(i for i, start in enumerate(self.starts) if start is None or start in haystack)
 
     def count(self, text: str, kept: tuple[int, ...]) -> int:
@@ -116,3 +118,37 @@ class Pruned:
             if best.end() == best.start():  # an empty match: findall's own rules apply, let it count
                 return len(self.whole.findall(text))
             n, at = n + 1, best.end()
+
+
+class Literals:
+    """Which of many literal strings (two characters or more) occur in a text, in one regex scan
+    rather than one `in` test each (the cue tables' 400 leading texts: about 2x faster).
+
+    The literals are compiled into a trie-shaped pattern inside a lookahead, so that at every
+    position the scan reports the longest literal starting there; every shorter literal starting
+    there is a prefix of it, so the literals present are these and their prefixes."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.literals = frozenset(literals)
+        self.pattern = re.compile(f"(?=({_trie(sorted(self.literals))}))") if self.literals else None
+
+    def present(self, text: str) -> frozenset[str]:
+        if self.pattern is None:
+            return frozenset()
+        longest = set(self.pattern.findall(text))
+        return frozenset(word[:k] for word in longest for k in range(2, len(word) + 1) if word[:k] in self.literals)
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` (sorted, none empty) that matches the longest of them at a position."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    out = []
+    for head, tails in heads.items():
+        longer = [t for t in tails if t]
+        if not longer:
+            out.append(re.escape(head))
+        else:
+            out.append(re.escape(head) + "(?:" + _trie(longer) + ")" + ("?" if "" in tails else ""))
+    return "|".join(out)

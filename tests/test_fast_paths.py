@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import labels, number_words
-from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
+from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, skip_ahead
 from extractor.labels import label_claims
 from extractor.learned.claims import candidates, labelled
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
@@ -90,6 +90,29 @@ def test_pruned_patterns_merge_overlapping_alternatives_as_the_whole_one():
     for text in ("abcd abc bcd c", "cabcd", "bcdabc", "yy xy y xyx", "dabc da", "abcdc"):
         pruned = Pruned(pattern, case=True)
         assert pruned.count(text, tuple(range(len(pruned.parts)))) == len(re.findall(pattern, text)), text
+
+
+def _literals_present_as_in_tests(text: str) -> None:
+    for pruned, _, case in _pruned():
+        haystack = text if case else text.lower()
+        starts = [s for s in pruned.starts if s]
+        assert Literals(starts).present(haystack) == {s for s in starts if s in haystack}
+        assert pruned.kept(Literals(starts).present(haystack)) == pruned.kept(haystack)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_literals_present_are_those_the_in_test_finds(text: str):
+    _literals_present_as_in_tests(text)
+    words = ["ab", "abc", "abcd", "bc", "b c", "c+", "x.y", "xy"]
+    assert Literals(words).present(text) == {w for w in words if w in text}
+
+
+def test_literals_present_are_those_the_in_test_finds_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _literals_present_as_in_tests(json.loads(line)["abstract"])
+    assert Literals(["ab", "abcd", "bcd", "cd"]).present("xabcdx abc") == {"ab", "abcd", "bcd", "cd"}
+    assert Literals([]).present("anything") == frozenset()
 
 
 def test_alternatives_split_at_the_top_level_only():
