@@ -39,7 +39,7 @@ def test_residue_starts_find_every_piece_of_residue(raw: str):
 
 def _cue_patterns() -> list[tuple[str, bool]]:
     """Every cue pattern the rules and the learned fields count, as written (case-insensitive unless marked)."""
-    written = [(p.pattern, False) for p in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values())]
+    written = [(p.whole.pattern, False) for p in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values())]
     return written + [(e["pattern"], e.get("case", False)) for entries in _raw_tables().values() for e in entries.values()]
 
 
@@ -113,6 +113,13 @@ def test_literals_present_are_those_the_in_test_finds_over_the_bundled_abstracts
         _literals_present_as_in_tests(json.loads(line)["abstract"])
     assert Literals(["ab", "abcd", "bcd", "cd"]).present("xabcdx abc") == {"ab", "abcd", "bcd", "cd"}
     assert Literals([]).present("anything") == frozenset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_llm_test_skipped_only_where_it_cannot_match(text: str):
+    for variant in (text, text.upper(), text + " \u017ftran\u017fformer", text + " LLM\u212a"):
+        assert labels._names_llms(variant) == bool(labels._LLM.search(variant))
 
 
 def test_alternatives_split_at_the_top_level_only():
