@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from extractor import labels, number_words
 from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, skip_ahead
 from extractor.labels import label_claims
+from extractor.learned import names as learned_names
 from extractor.learned.claims import candidates, labelled
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
@@ -120,6 +121,24 @@ def test_literals_present_are_those_the_in_test_finds_over_the_bundled_abstracts
 def test_llm_test_skipped_only_where_it_cannot_match(text: str):
     for variant in (text, text.upper(), text + " \u017ftran\u017fformer", text + " LLM\u212a"):
         assert labels._names_llms(variant) == bool(labels._LLM.search(variant))
+
+
+def _name_tokens(pattern: re.Pattern[str], text: str) -> list[tuple[str, int]]:
+    """The tokens `learned.names.gather` reads: all but plain lowercase words."""
+    found = [(m.group(1).rstrip(".-"), m.start(1)) for m in pattern.finditer(text)]
+    return [(t, at) for t, at in found if not (t.islower() and t.isalpha())]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abZé5.-+_ (\n", max_size=40) | texts)
+def test_uncommon_tokens_are_the_name_tokens_less_plain_words(text: str):
+    assert _name_tokens(learned_names._UNCOMMON_TOKEN, text) == _name_tokens(learned_names._NAME_TOKEN, text)
+
+
+def test_uncommon_tokens_are_the_name_tokens_less_plain_words_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["abstract"]
+        assert _name_tokens(learned_names._UNCOMMON_TOKEN, text) == _name_tokens(learned_names._NAME_TOKEN, text)
 
 
 def test_alternatives_split_at_the_top_level_only():

@@ -48,6 +48,9 @@ ARTEFACT = "names"
 _LATEX = re.compile(r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm)\{([^{}]*)\}")
 # A token with a version number kept whole ("E3C-3.0", "I2EBench2.0", "Dimitra++").
 _NAME_TOKEN = re.compile(r"(?<![\w\-.])([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\w-])")
+# The same tokens less those that are plain ASCII lowercase words (hyphens after them aside), which
+# `gather` skips: most words of an abstract, no longer each handed to Python.
+_UNCOMMON_TOKEN = re.compile(r"(?<![\w\-.])(?![a-z]+-*(?:[^\w\-+.]|\.(?!\d)|\Z))([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\w-])")
 # A run of capitalised words, small words allowed inside: "Positional Weight Preservation", "Flood Mapping by Land Cover".
 _TITLE_RUN = re.compile(r"(?<![\w-])((?:[A-Z0-9][\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
 _EMPH = re.compile(r"\\(?:textbf|textit|emph)\{([^{}]{2,80})\}")
@@ -136,7 +139,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
             acr = _add(found, acronym, m.start(1), "paren_acr", key(full))
             _add(found, full, sentence.start + before.rfind(full), "paren_full", acr)
     tokens = []
-    for m in _NAME_TOKEN.finditer(whole):
+    for m in _UNCOMMON_TOKEN.finditer(whole):
         token = m.group(1).rstrip(".-")
         if token.islower() and token.isalpha():
             continue  # no capital and no digit: neither coined-looking nor an acronym
