@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -174,6 +175,16 @@ def test_batched_probabilities_equal_one_at_a_time():
         assert got.keys() == expected.keys()
         assert all(math.isclose(got[c], expected[c], rel_tol=1e-12) for c in got)
     assert model.probabilities_many([]) == []
+
+
+def test_two_class_totals_in_python_are_numpys_to_the_last_bit():
+    rng = random.Random(0)
+    for name in ("names", "task"):
+        model = load_model(name)
+        names = sorted(model.weights)
+        many = [{f: rng.choice([1.0, True, 2, rng.uniform(-3, 3), math.log1p(rng.randrange(9))]) for f in rng.sample(names, rng.randrange(60))}
+                | {"unknown": 1.0} for _ in range(300)]
+        assert model._two_class_totals(many).tobytes() == model._totals(many).tobytes()
 
 
 def test_joint_models_score_as_each_alone_to_the_last_bit():
