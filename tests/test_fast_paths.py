@@ -94,26 +94,40 @@ def test_pruned_patterns_merge_overlapping_alternatives_as_the_whole_one():
         assert pruned.count(text, tuple(range(len(pruned.parts)))) == len(re.findall(pattern, text)), text
 
 
-def _literals_present_as_in_tests(text: str) -> None:
+@lru_cache(maxsize=1)
+def _literals() -> list[tuple[Pruned, bool, Literals, Literals]]:
+    """Each pruned pattern with its leading texts as `Literals`: as they are (tested with `in`), and
+    with enough more to be scanned for."""
+    out = []
     for pruned, _, case in _pruned():
-        haystack = text if case else text.lower()
         starts = [s for s in pruned.starts if s]
-        assert Literals(starts).present(haystack) == {s for s in starts if s in haystack}
-        assert pruned.kept(Literals(starts).present(haystack)) == pruned.kept(haystack)
+        many = Literals([*starts, *(f"{starts[k % len(starts)] if starts else ''}#{k}" for k in range(Literals.SCAN_FROM))])
+        assert many.pattern is not None
+        out.append((pruned, case, Literals(starts), many))
+    return out
+
+
+def _literals_present_as_in_tests(text: str) -> None:
+    for pruned, case, few, many in _literals():
+        haystack = text if case else text.lower()
+        for literals in (few, many):
+            assert literals.present(haystack) == {s for s in literals.literals if s in haystack}
+        assert pruned.kept(few.present(haystack)) == pruned.kept(haystack)
 
 
 @settings(max_examples=200, deadline=None)
 @given(texts)
 def test_literals_present_are_those_the_in_test_finds(text: str):
     _literals_present_as_in_tests(text)
-    words = ["ab", "abc", "abcd", "bc", "b c", "c+", "x.y", "xy"]
+    words = ["ab", "abc", "abcd", "bc", "b c", "c+", "x.y", "xy", *(f"q{k}" for k in range(Literals.SCAN_FROM))]
     assert Literals(words).present(text) == {w for w in words if w in text}
 
 
 def test_literals_present_are_those_the_in_test_finds_over_the_bundled_abstracts():
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         _literals_present_as_in_tests(json.loads(line)["abstract"])
-    assert Literals(["ab", "abcd", "bcd", "cd"]).present("xabcdx abc") == {"ab", "abcd", "bcd", "cd"}
+    padding = [f"q{k}" for k in range(Literals.SCAN_FROM)]  # enough literals to be scanned for
+    assert Literals(["ab", "abcd", "bcd", "cd", *padding]).present("xabcdx abc q1") == {"ab", "abcd", "bcd", "cd", "q1"}
     assert Literals([]).present("anything") == frozenset()
 
 
