@@ -92,11 +92,14 @@ class Pruned:
         self.whole = compile_cue(pattern, case)
         self.parts = tuple(alternatives(pattern if case else lowercased(pattern)))
         self.starts = tuple(leading_literal(part) for part in self.parts)
+        self.needs = None if None in self.starts else frozenset(self.starts)  # one of these, for any match
         self.compiled = tuple(compile_cue(part, case=True) for part in self.parts)
 
     def kept(self, haystack: str | frozenset[str]) -> tuple[int, ...]:
         """The alternatives that may match in texts found inside `haystack` (lowercased unless `case`),
         or, given the leading texts present in it (`Literals.present`, one scan for many patterns), in it."""
+        if self.needs is not None and isinstance(haystack, frozenset) and haystack.isdisjoint(self.needs):
+            return ()  # (most patterns of a table, given the texts present: one test in C)
         return tuple(i for i, start in enumerate(self.starts) if start is None or start in haystack)
 
     def count(self, text: str, kept: tuple[int, ...]) -> int:
