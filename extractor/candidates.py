@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from extractor.cues import matches_from
 from extractor.number_words import find_word_numbers
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -104,6 +105,8 @@ _QUANTITY = re.compile(
     r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
+# Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
+_QUANTITY_START = re.compile(r"[$\d]")
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
 # A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
 _FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
@@ -269,7 +272,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
-    for m in _QUANTITY.finditer(text):
+    for m in matches_from(_QUANTITY, _QUANTITY_START, text):  # `_QUANTITY.finditer(text)`, ~6x faster
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
             not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
         ):

@@ -11,7 +11,7 @@ lowercases to "i" and a combining dot, which is not a word character, so a cue r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 try:  # the regex parser, to read which literal text a pattern needs
     from re import _parser as _sre
@@ -20,6 +20,20 @@ except ImportError:  # Python 3.10
 
 _TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|.", re.S)  # an escape, a character class, or one character
 _QUANTIFIERS = frozenset("?*+{")
+
+
+def matches_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose matches are never empty and begin only where `starts`
+    finds something: tried there alone rather than at every position (a pattern that opens with
+    lookbehinds or alternatives cannot skip ahead by itself; its lookbehinds still see the text before)."""
+    pos = 0
+    while (start := starts.search(text, pos)) is not None:
+        m = pattern.match(text, start.start())
+        if m is None:
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def lowercased(pattern: str) -> str:

@@ -144,15 +144,15 @@ def looks_coined(token: str) -> bool:
     core = token.strip(".-+")
     if len(core) < 2 or "_" in core or key(core) in KNOWN_NAMES or _MODIFIER.search(core) or _VERSION_ONLY.fullmatch(core):
         return False
-    has_digit = any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
+    has_digit = any(map(str.isdigit, core)) and any(map(str.isalpha, core))
     return has_digit or any(_mixed_case(p) for p in _PARTS.split(core))
 
 
 def _mixed_case(word: str) -> bool:
     """mmMamba, ALLaM, GECTurk: capitals inside a word with small letters; not "Only", not "LLMs"."""
     word = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
-    upper = sum(c.isupper() for c in word)
-    return any(c.islower() for c in word) and (upper >= 2 or word[:1].islower() and upper >= 1)
+    upper = sum(map(str.isupper, word))
+    return any(map(str.islower, word)) and (upper >= 2 or word[:1].islower() and upper >= 1)
 
 
 @lru_cache(maxsize=65536)
@@ -253,7 +253,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
         before = whole[sentence.start : m.start()]
         after = whole[m.end() : sentence.end]
         prev = before.split()[-1] if before.split() else ""
-        if key(acronym) in KNOWN_NAMES or not (sum(c.isupper() for c in acronym) >= 2 or looks_coined(prev) and "-" in acronym):
+        if key(acronym) in KNOWN_NAMES or not (sum(map(str.isupper, acronym)) >= 2 or looks_coined(prev) and "-" in acronym):
             continue
         full = _spelled_out(before, acronym)
         at = before.rfind(full)
@@ -331,7 +331,7 @@ def _shortest_spelling(phrase: str, name: str) -> str:
     """The phrase up to the first preposition after which it still spells the name:
     "Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Understanding" -> E2S2's part."""
     cuts = [m.start() for m in _PREPOSITION_CUT.finditer(phrase)]
-    capitals = sum(c.isupper() for c in name)
+    capitals = sum(map(str.isupper, name))
     for cut in cuts + [len(phrase)]:
         part = phrase[:cut]
         initials = sum(len(w) if w.isupper() else w[:1].isupper() for w in _WORD_SPLIT.split(part))
@@ -348,7 +348,7 @@ def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     found = []
     for name in dict.fromkeys(n.text for n in names if " " not in n.text and len(n.text) >= 3):
         letters = [c for c in name if c.isalpha()]
-        spelled = sum(c.isupper() for c in letters) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
+        spelled = sum(map(str.isupper, letters)) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
         for _, m in followed_by(whole, name, _EXPANSION_AFTER) if spelled else ():
             full = _shortest_spelling(m.group(1).strip(), name)
             words = full.split()

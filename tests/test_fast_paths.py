@@ -12,8 +12,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractor import candidates as candidates_module
 from extractor import labels, number_words
-from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, skip_ahead
+from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, skip_ahead
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
 from extractor.learned.claims import candidates, labelled
@@ -37,6 +38,20 @@ texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 @given(texts)
 def test_residue_starts_find_every_piece_of_residue(raw: str):
     assert [m.span() for m in _residues(raw)] == [m.span() for m in _RESIDUE.finditer(raw)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789$.,-%x×/ (\u0663to->", max_size=30) | texts)
+def test_quantities_tried_where_they_start_are_those_finditer_finds(text: str):
+    assert [m.groupdict() | {"span": m.span()} for m in matches_from(candidates_module._QUANTITY, candidates_module._QUANTITY_START, text)] \
+        == [m.groupdict() | {"span": m.span()} for m in candidates_module._QUANTITY.finditer(text)]
+
+
+def test_quantities_tried_where_they_start_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        fast = matches_from(candidates_module._QUANTITY, candidates_module._QUANTITY_START, text)
+        assert [m.span() for m in fast] == [m.span() for m in candidates_module._QUANTITY.finditer(text)]
 
 
 def _cue_patterns() -> list[tuple[str, bool]]:

@@ -103,7 +103,7 @@ def _words_spelling(phrase: str, acronym: str) -> str:
     """The shortest run of words in `phrase` whose capitals and initials spell `acronym`:
     "... via Miscoverage Risk Decomposition" spells MiRD."""
     words = phrase.split()
-    caps = sum(c.isupper() for c in acronym)
+    caps = sum(map(str.isupper, acronym))
     best = ""
     for i, first in enumerate(words):
         if first.lower() in _MINOR or not first[:1].lower() == acronym[:1].lower():
@@ -130,7 +130,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         _add(found, n.text, n.start, "rule")
     for m in _PAREN.finditer(whole):
         acronym = m.group(1)
-        if sum(c.isupper() for c in acronym) < 2 and not looks_coined(acronym):
+        if sum(map(str.isupper, acronym)) < 2 and not looks_coined(acronym):
             continue
         sentence = next((s for s in sentences if s.start <= m.start() < s.end), Span(0, len(title)))
         before = whole[sentence.start : m.start()]
@@ -244,7 +244,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     f["camel"] = float(looks_coined(name) and len(words) == 1)
     f["acronym"] = float(_is_acronym(name))
     f["allcaps"] = float(name.replace("-", "").isupper())
-    f["digit"] = float(any(ch.isdigit() for ch in name))
+    f["digit"] = float(any(map(str.isdigit, name)))
     f["hyphen"] = float("-" in name)
     f["lower_start"] = float(name[:1].islower())
     f["all_lower"] = float(name.islower())

@@ -191,7 +191,7 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
     f["ends_stop"] = float(words[-1] in _STOP)
     f["question_word"] = float(words[0] in {"how", "why", "what", "when", "which", "who", "can", "do", "does", "is", "are"})
     f["hyphen"] = float("-" in c.text)
-    f["digit"] = float(any(ch.isdigit() for ch in c.text))
+    f["digit"] = float(any(map(str.isdigit, c.text)))
     for s in c.sources:
         f[f"{s}&words_{min(len(words), 4)}"] = 1.0
     # Agreement: a title phrase the abstract's patterns echo, or an abstract phrase the title echoes.
