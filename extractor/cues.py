@@ -36,6 +36,14 @@ def matches_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -
         pos = m.end()
 
 
+def may_match(text: str, hint: re.Pattern[str]) -> bool:
+    """Whether a case-insensitive pattern may match `text`, given `hint`, a case-sensitive pattern that
+    finds something in the lowercased text of every match: where it finds nothing there, the pattern
+    need not run. Only on ASCII text, where case-insensitive matching is plain lowercasing (elsewhere
+    "K" (Kelvin) matches "k" and "ſ" "s"), so the answer is exact; on other text, True."""
+    return not text.isascii() or hint.search(text.lower()) is not None
+
+
 def lowercased(pattern: str) -> str:
     """The pattern with its letters lowercased, escapes (\\b, \\W, \\S ...) left as they are."""
     return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.candidates import Quantity
-from extractor.cues import Literals, Pruned
+from extractor.cues import Literals, Pruned, may_match
 
 _SPEED = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
@@ -245,7 +245,7 @@ _ARCH_CUES: dict[str, Pruned] = {
 }
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\.?(?=\s)|versus|\bboth\b|different (?:model )?architectures|\bsurvey|\bor\b", re.I)
 _LLM = re.compile(r"\bLLMs?\b|large language models?|language models?|transformer", re.I)
-_LLM_WORDS_NEEDED = ("llm", "language model", "transformer")  # one of these is in every match of _LLM, case aside
+_LLM_HINT = re.compile(r"llm|language model|transformer")  # in every match of _LLM, lowercased (`cues.may_match`)
 
 
 @lru_cache(maxsize=8)
@@ -299,11 +299,8 @@ def guess_architecture(title: str, text: str) -> str:
 
 
 def _names_llms(text: str) -> bool:
-    """`_LLM.search`, skipped where none of the words it needs occurs: on ASCII text case-insensitive
-    matching is plain lowercasing, so the test is exact there (elsewhere "K" matches "k", "ſ" "s")."""
-    if text.isascii() and not any(word in text.lower() for word in _LLM_WORDS_NEEDED):
-        return False
-    return bool(_LLM.search(text))
+    """`_LLM.search`, skipped where none of the words it needs occurs."""
+    return may_match(text, _LLM_HINT) and bool(_LLM.search(text))
 
 
 def _kinds_named(text: str) -> int:

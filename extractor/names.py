@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from extractor.candidates import Candidate, Span, split_spans
+from extractor.cues import may_match
 
 # Names the corpus uses but does not coin; they are never "introduced".
 KNOWN_NAMES = frozenset(
@@ -44,6 +45,8 @@ _NAMING = re.compile(
     r"\s+(?:(?:it|this|these|them)\s+(?:\w+\s+)?(?=a\s|an\s|the\s))?(?:(?:it|this)\s+)?(?:(?:a|an|the)\s+)?",
     re.I,
 )
+# In every match of _NAMING, lowercased: most abstracts hold none (`cues.may_match`).
+_NAMING_HINT = re.compile(r"we\s+(?:call|term|name|dub)|refer|called|named|dubbed|termed|coined|namely")
 _PHRASE_STOP = re.compile(r"[,.;:()]|\s--?\s|(?<![\w-])(?:which|that|to|and|for|in|with|is|are|as|by|on|of|where|whose)(?![\w-])")
 _QUOTED = re.compile(r"^[`'\"\u2018\u201c]([^`'\"\u2019\u201d]{2,60})[`'\"\u2019\u201d]")
 _TOKEN = re.compile(r"(?<![\w-])([A-Za-z][\w\-.+]*?[\w+])(?![\w-])")
@@ -318,7 +321,7 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         if phrase and not all(key(w) in KNOWN_NAMES for w in phrase.group(1).split()[1:] or phrase.group(1).split()):
             start = offset + verb.end() + phrase.start(1)
             names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
-    for naming in _NAMING.finditer(text):
+    for naming in _NAMING.finditer(text) if may_match(text, _NAMING_HINT) else ():
         at, phrase = _phrase(text[naming.end() : naming.end() + 80])
         phrase = _TRAILING_HEAD.sub("", phrase)
         if phrase and key(phrase) not in KNOWN_NAMES:

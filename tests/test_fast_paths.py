@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import candidates as candidates_module
-from extractor import labels, number_words
-from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, skip_ahead
+from extractor import labels, names, number_words
+from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, may_match, skip_ahead
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
 from extractor.learned.claims import candidates, labelled
@@ -169,6 +169,23 @@ def test_uncommon_tokens_are_the_name_tokens_less_plain_words_over_the_bundled_a
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         text = json.loads(line)["abstract"]
         assert _name_tokens(learned_names._UNCOMMON_TOKEN, text) == _name_tokens(learned_names._NAME_TOKEN, text)
+
+
+NAMING_PIECES = ["we", "We", " ", "\n", "call", "Call", "term", "name", "NAME", "dub", "refer", "Referred", "to", "as", "called",
+                 "Called", "named", "dubbed", "termed", "coined", "framework", "Method", ",", "namely", "Namely", "it", "a", "K", "\u212a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(NAMING_PIECES), max_size=12).map("".join) | texts)
+def test_naming_skipped_only_where_it_cannot_match(text: str):
+    if not may_match(text, names._NAMING_HINT):
+        assert names._NAMING.search(text) is None
+
+
+def test_naming_skipped_only_where_it_cannot_match_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert may_match(text, names._NAMING_HINT) or names._NAMING.search(text) is None
 
 
 def test_alternatives_split_at_the_top_level_only():
