@@ -316,7 +316,7 @@ def open_fields(title: str, text: str) -> set[str]:
     in_title, in_text = arch_counts(title, text)
     if not any(in_title.values()) and not any(in_text.values()):
         both = f"{title} {text}".lower()
-        if not any(cue.whole.search(both) for cue in _ARCH_CUES.values()):  # nor a cue across the two
+        if not any(cue.kept(both) and cue.whole.search(both) for cue in _ARCH_CUES.values()):  # nor a cue across the two
             fields.add("architecture")
     return fields
 
