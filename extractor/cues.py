@@ -22,12 +22,14 @@ _TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|.", re.S)  # an escape, a character
 _QUANTIFIERS = frozenset("?*+{")
 
 
-def matches_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def matches_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, lowered: bool = False) -> Iterator[re.Match[str]]:
     """`pattern.finditer(text)` for a pattern whose matches are never empty and begin only where `starts`
     finds something: tried there alone rather than at every position (a pattern that opens with
-    lookbehinds or alternatives cannot skip ahead by itself; its lookbehinds still see the text before)."""
+    lookbehinds or alternatives cannot skip ahead by itself; its lookbehinds still see the text before).
+    With `lowered`, `starts` reads the lowercased text, which must have the same offsets (ASCII)."""
+    haystack = text.lower() if lowered else text
     pos = 0
-    while (start := starts.search(text, pos)) is not None:
+    while (start := starts.search(haystack, pos)) is not None:
         m = pattern.match(text, start.start())
         if m is None:
             pos = start.start() + 1

@@ -188,6 +188,24 @@ def test_naming_skipped_only_where_it_cannot_match_over_the_bundled_abstracts():
         assert may_match(text, names._NAMING_HINT) or names._NAMING.search(text) is None
 
 
+COIN_PIECES = ["we", "We", "WE", " ", "\n", "this", "This", "paper", "Paper", "work", "our", "Our", "proposed", "novel", "propose",
+               "introduces", "presented", "call", "called", "Called", "named", "named entity", "dubbed", "termed", "coined", "x", "-",
+               "a", ".", "\u212a", "\u0130"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(COIN_PIECES), max_size=14).map("".join) | texts)
+def test_coin_verbs_tried_where_they_begin_are_those_finditer_finds(text: str):
+    names.coin_verbs.cache_clear()
+    assert [m.span() for m in names.coin_verbs(text)] == [m.span() for m in names._COIN_VERB.finditer(text)]
+
+
+def test_coin_verbs_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [m.span() for m in names.coin_verbs(text)] == [m.span() for m in names._COIN_VERB.finditer(text)]
+
+
 def test_alternatives_split_at_the_top_level_only():
     assert alternatives(r"\bcnns?\b|res(?:net|nex)t|[|]x|\|y") == [r"\bcnns?\b", "res(?:net|nex)t", "[|]x", r"\|y"]
     assert leading_literal(r"\bresnet\d*") == "resnet"
