@@ -8,7 +8,9 @@ model (or the labelling rules) chooses among candidates, and never invents outsi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extractor.cues import matches_from
 from extractor.number_words import find_word_numbers
@@ -55,8 +57,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])|;\s+")
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:while|whereas|but|and|which|with|respectively|compared)\b)|:\s+")
 
 
-def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> list[Span]:
-    """Spans of the pieces between separators (sentences by default)."""
+@lru_cache(maxsize=4)
+def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> tuple[Span, ...]:
+    """Spans of the pieces between separators (sentences by default); cached, as the quantities and
+    the names of a paper each ask for its sentences."""
     spans, pos = [], 0
     for m in pattern.finditer(text):
         if m.start() > pos:
@@ -64,7 +68,7 @@ def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> list[Spa
         pos = m.end()
     if pos < len(text):
         spans.append(Span(pos, len(text)))
-    return spans
+    return tuple(spans)
 
 
 # Words of a paper speaking of its own work.
@@ -75,7 +79,7 @@ _OWN_WORK = re.compile(r"\b(?:we|our|here|propos\w*|introduc\w*|present(?:s|ed)?
 _RESULT_WORDS = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|accelerat|speed|faster|boost|yield)\w*", re.I)
 
 
-def background_end(text: str, sentences: list[Span]) -> int:
+def background_end(text: str, sentences: Sequence[Span]) -> int:
     """Where an opening sentence of background ends: "Modern LLMs reach 60-70% diagnostic accuracy on
     complex cases." states others' numbers, not a result, when the paper speaks of its own work only
     later. 0 when the first sentence already does, or no sentence does."""
@@ -87,7 +91,7 @@ def background_end(text: str, sentences: list[Span]) -> int:
     return first.end if any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:]) else 0
 
 
-def _enclosing(spans: list[Span], pos: int) -> Span:
+def _enclosing(spans: Sequence[Span], pos: int) -> Span:
     for s in spans:
         if s.start <= pos < s.end:
             return s

@@ -356,7 +356,9 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _LLM_WORDS = re.compile(r"\blarge language model(s?)\b")
 
 
+@lru_cache(maxsize=1024)
 def _as_task(phrase: str) -> str:
+    """A phrase as task names are written (cached: the title rules and the ranker ask for the same pieces)."""
     phrase = _SPACES.sub(" ", phrase.strip(" .?!-")).lower()
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
         phrase = stripped
