@@ -162,6 +162,7 @@ class Literals:
         self.pattern = re.compile(f"(?=({_trie(sorted(self.literals))}))") if len(self.literals) >= self.SCAN_FROM else None
 
     def present(self, text: str) -> frozenset[str]:
+        """The literals that occur in `text`."""
         if self.pattern is None:
             return frozenset(filter(text.__contains__, self.literals))
         longest = set(self.pattern.findall(text))

@@ -64,11 +64,11 @@ class LinearModel:
         out = []
         for features in many:
             t0, t1 = self.bias
-            for name in filter(weights.__contains__, features):
-                value = features[name]
-                w0, w1 = weights[name]
-                t0 += value * w0
-                t1 += value * w1
+            for name, value in features.items():
+                w = weights.get(name)
+                if w is not None:
+                    t0 += value * w[0]
+                    t1 += value * w[1]
             out.append((t0, t1))
         return np.array(out, dtype=float)
 
