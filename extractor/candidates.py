@@ -8,8 +8,11 @@ model (or the labelling rules) chooses among candidates, and never invents outsi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from extractor.cues import matches_from
 from extractor.number_words import find_word_numbers
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -54,8 +57,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])|;\s+")
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|,\s+(?=(?:while|whereas|but|and|which|with|respectively|compared)\b)|:\s+")
 
 
-def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> list[Span]:
-    """Spans of the pieces between separators (sentences by default)."""
+@lru_cache(maxsize=4)
+def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> tuple[Span, ...]:
+    """Spans of the pieces between separators (sentences by default); cached, as the quantities and
+    the names of a paper each ask for its sentences."""
     spans, pos = [], 0
     for m in pattern.finditer(text):
         if m.start() > pos:
@@ -63,7 +68,7 @@ def split_spans(text: str, pattern: re.Pattern[str] = _SENTENCE_END) -> list[Spa
         pos = m.end()
     if pos < len(text):
         spans.append(Span(pos, len(text)))
-    return spans
+    return tuple(spans)
 
 
 # Words of a paper speaking of its own work.
@@ -74,7 +79,7 @@ _OWN_WORK = re.compile(r"\b(?:we|our|here|propos\w*|introduc\w*|present(?:s|ed)?
 _RESULT_WORDS = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|accelerat|speed|faster|boost|yield)\w*", re.I)
 
 
-def background_end(text: str, sentences: list[Span]) -> int:
+def background_end(text: str, sentences: Sequence[Span]) -> int:
     """Where an opening sentence of background ends: "Modern LLMs reach 60-70% diagnostic accuracy on
     complex cases." states others' numbers, not a result, when the paper speaks of its own work only
     later. 0 when the first sentence already does, or no sentence does."""
@@ -86,7 +91,7 @@ def background_end(text: str, sentences: list[Span]) -> int:
     return first.end if any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:]) else 0
 
 
-def _enclosing(spans: list[Span], pos: int) -> Span:
+def _enclosing(spans: Sequence[Span], pos: int) -> Span:
     for s in spans:
         if s.start <= pos < s.end:
             return s
@@ -104,6 +109,8 @@ _QUANTITY = re.compile(
     r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
+# Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
+_QUANTITY_START = re.compile(r"[$\d]")
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
 # A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
 _FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
@@ -269,7 +276,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
-    for m in _QUANTITY.finditer(text):
+    for m in matches_from(_QUANTITY, _QUANTITY_START, text):  # `_QUANTITY.finditer(text)`, ~6x faster
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
             not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
         ):

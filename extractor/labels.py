@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.candidates import Quantity
-from extractor.cues import compile_cue
+from extractor.cues import Literals, Pruned, may_match
 
 _SPEED = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
@@ -206,17 +206,18 @@ def _baseline(after: str) -> str | None:
 
 # --- paper-level fields ---------------------------------------------------------------------
 
-# Cue patterns run on lowercased text (`cues.py`: the same matches as case-insensitive ones, faster).
-_DOMAIN_CUES: dict[str, re.Pattern[str]] = {
-    "code": compile_cue(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor"),
-    "speech": compile_cue(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker"),
-    "vision": compile_cue(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|"
-                        r"\bOCR\b|imaging|radiograph|x-?rays?\b|\bCT\b|\bMRI\b|ultrasound"),
-    "multimodal": compile_cue(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning"),
-    "time-series": compile_cue(r"time[- ]series|forecasting"),
+# Cue patterns run on lowercased text (`cues.py`: the same matches as case-insensitive ones, faster),
+# each with only the alternatives whose leading text the paper holds (`cues.Pruned`, `_cue_counts`).
+_DOMAIN_CUES: dict[str, Pruned] = {
+    "code": Pruned(r"\bcode\b|program(?:s|ming)?\b|software|source code|\bSQL\b|repositor"),
+    "speech": Pruned(r"speech|audio|\bASR\b|spoken|acoustic|voice|\bTTS\b|speaker"),
+    "vision": Pruned(r"\bimages?\b|vision|visual|video|pixel|object detection|segmentation|ImageNet|\b3D\b|mesh|scene text|"
+                   r"\bOCR\b|imaging|radiograph|x-?rays?\b|\bCT\b|\bMRI\b|ultrasound"),
+    "multimodal": Pruned(r"multi-?modal|vision-language|image-text|text-to-image|\bVLMs?\b|\bMLLMs?\b|video-language|captioning"),
+    "time-series": Pruned(r"time[- ]series|forecasting"),
     # Medicine is science as data (DNA, proteins, brain recordings); medical text is language, scans are vision.
-    "science": compile_cue(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI"),
-    "robotics": compile_cue(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation"),
+    "science": Pruned(r"\bDNA\b|protein|molecul|genom|chemi|biolog|\bbrain\b|\bEEG\b|fMRI"),
+    "robotics": Pruned(r"robot|trajector|autonomous driving|self-driving|embodied|manipulation"),
 }
 
 
@@ -224,8 +225,7 @@ _DOMAIN_CUES: dict[str, re.Pattern[str]] = {
 def _domain_scores(title: str, text: str) -> dict[str, int]:
     """Cue counts per modality, the title counting three times; cached, as the rules and the learned
     fields each ask for the same paper's (callers must not change the dict)."""
-    title, text = title.lower(), text.lower()
-    return {d: 3 * len(p.findall(title)) + len(p.findall(text)) for d, p in _DOMAIN_CUES.items()}
+    return {d: 3 * in_title + in_text for d, (in_title, in_text) in _cue_counts(title, text)[0].items()}
 
 
 def guess_domain(title: str, text: str) -> str:
@@ -237,22 +237,42 @@ def guess_domain(title: str, text: str) -> str:
     return best if scores[best] >= 3 else "language"
 
 
-_ARCH_CUES: dict[str, re.Pattern[str]] = {
-    "decoder-only": compile_cue(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen"),
-    "encoder-only": compile_cue(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|masked language model"),
-    "encoder-decoder": compile_cue(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence"),
-    "state-space": compile_cue(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren"),
+_ARCH_CUES: dict[str, Pruned] = {
+    "decoder-only": Pruned(r"decoder-only|decoder only|\bGPT|causal (?:language )?model|autoregressive|LLaMA|\bLlama|Mistral|Qwen"),
+    "encoder-only": Pruned(r"encoder-only|encoder only|\bBERT|RoBERTa|bidirectional encoder|masked language model"),
+    "encoder-decoder": Pruned(r"encoder-decoder|encoder decoder|\bT5\b|\bBART\b|seq2seq|sequence-to-sequence"),
+    "state-space": Pruned(r"mamba|state[- ]space|\bSSMs?\b|RWKV|linear recurren"),
 }
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\.?(?=\s)|versus|\bboth\b|different (?:model )?architectures|\bsurvey|\bor\b", re.I)
 _LLM = re.compile(r"\bLLMs?\b|large language models?|language models?|transformer", re.I)
+_LLM_HINT = re.compile(r"llm|language model|transformer")  # in every match of _LLM, lowercased (`cues.may_match`)
 
 
 @lru_cache(maxsize=8)
 def arch_counts(title: str, text: str) -> tuple[dict[str, int], dict[str, int]]:
     """Each family's cue count in the title and in the text; cached, as the rules and the learned
     fields each ask for the same paper's (callers must not change the dicts)."""
+    counts = _cue_counts(title, text)[1]
+    return {a: n for a, (n, _) in counts.items()}, {a: n for a, (_, n) in counts.items()}
+
+
+@lru_cache(maxsize=2)
+def _cue_counts(title: str, text: str) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Each domain and architecture cue's count (`len(findall)`) in the lowercased title and text,
+    after one scan for every leading text the cues' alternatives need (`cues.Literals`)."""
     title, text = title.lower(), text.lower()
-    return {a: len(p.findall(title)) for a, p in _ARCH_CUES.items()}, {a: len(p.findall(text)) for a, p in _ARCH_CUES.items()}
+    present = _cue_literals().present(f"{title}\0{text}")  # no leading text holds a NUL: none spans the two
+
+    def counts(cue: Pruned) -> tuple[int, int]:
+        kept = cue.kept(present)
+        return (cue.count(title, kept), cue.count(text, kept)) if kept else (0, 0)
+
+    return {d: counts(cue) for d, cue in _DOMAIN_CUES.items()}, {a: counts(cue) for a, cue in _ARCH_CUES.items()}
+
+
+@lru_cache(maxsize=1)
+def _cue_literals() -> Literals:
+    return Literals(start for cue in (*_DOMAIN_CUES.values(), *_ARCH_CUES.values()) for start in cue.starts if start)
 
 
 def guess_architecture(title: str, text: str) -> str:
@@ -275,7 +295,12 @@ def guess_architecture(title: str, text: str) -> str:
         return "multiple"
     if named:
         return max(named, key=lambda a: in_text[a])
-    return "decoder-only" if _LLM.search(title + " " + text) else "unspecified"
+    return "decoder-only" if _names_llms(title + " " + text) else "unspecified"
+
+
+def _names_llms(text: str) -> bool:
+    """`_LLM.search`, skipped where none of the words it needs occurs."""
+    return may_match(text, _LLM_HINT) and bool(_LLM.search(text))
 
 
 def _kinds_named(text: str) -> int:
@@ -291,7 +316,7 @@ def open_fields(title: str, text: str) -> set[str]:
     in_title, in_text = arch_counts(title, text)
     if not any(in_title.values()) and not any(in_text.values()):
         both = f"{title} {text}".lower()
-        if not any(p.search(both) for p in _ARCH_CUES.values()):  # nor a cue across the two
+        if not any(cue.kept(both) and cue.whole.search(both) for cue in _ARCH_CUES.values()):  # nor a cue across the two
             fields.add("architecture")
     return fields
 
@@ -331,7 +356,9 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _LLM_WORDS = re.compile(r"\blarge language model(s?)\b")
 
 
+@lru_cache(maxsize=1024)
 def _as_task(phrase: str) -> str:
+    """A phrase as task names are written (cached: the title rules and the ranker ask for the same pieces)."""
     phrase = _SPACES.sub(" ", phrase.strip(" .?!-")).lower()
     while (stripped := _META_GERUNDS.sub("", phrase)) != phrase:
         phrase = stripped

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from extractor.candidates import Candidate, Span, split_spans
+from extractor.cues import matches_from, may_match
 
 # Names the corpus uses but does not coin; they are never "introduced".
 KNOWN_NAMES = frozenset(
@@ -34,6 +35,9 @@ _COIN_VERB = re.compile(
     r"|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined)\b)",
     re.I,
 )
+# Where a match of _COIN_VERB can begin, in lowercased text ("we", "this", "our", "called" ...): `coin_verbs` tries it there.
+_COIN_START = re.compile(r"(?:w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
+                         r"t(?<=\bt)ermed|c(?<=\bc)oined)\b")
 _PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|presented)\b")
 # Words that end the object of a coining verb: "we present X to support the ecosystem of Y (Z)".
 _OBJECT_END = re.compile(r"\b(?:to|which|that|using|of|on|from|in|for)\b|[.;]")
@@ -44,6 +48,8 @@ _NAMING = re.compile(
     r"\s+(?:(?:it|this|these|them)\s+(?:\w+\s+)?(?=a\s|an\s|the\s))?(?:(?:it|this)\s+)?(?:(?:a|an|the)\s+)?",
     re.I,
 )
+# In every match of _NAMING, lowercased: most abstracts hold none (`cues.may_match`).
+_NAMING_HINT = re.compile(r"we\s+(?:call|term|name|dub)|refer|called|named|dubbed|termed|coined|namely")
 _PHRASE_STOP = re.compile(r"[,.;:()]|\s--?\s|(?<![\w-])(?:which|that|to|and|for|in|with|is|are|as|by|on|of|where|whose)(?![\w-])")
 _QUOTED = re.compile(r"^[`'\"\u2018\u201c]([^`'\"\u2019\u201d]{2,60})[`'\"\u2019\u201d]")
 _TOKEN = re.compile(r"(?<![\w-])([A-Za-z][\w\-.+]*?[\w+])(?![\w-])")
@@ -144,15 +150,15 @@ def looks_coined(token: str) -> bool:
     core = token.strip(".-+")
     if len(core) < 2 or "_" in core or key(core) in KNOWN_NAMES or _MODIFIER.search(core) or _VERSION_ONLY.fullmatch(core):
         return False
-    has_digit = any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
+    has_digit = any(map(str.isdigit, core)) and any(map(str.isalpha, core))
     return has_digit or any(_mixed_case(p) for p in _PARTS.split(core))
 
 
 def _mixed_case(word: str) -> bool:
     """mmMamba, ALLaM, GECTurk: capitals inside a word with small letters; not "Only", not "LLMs"."""
     word = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
-    upper = sum(c.isupper() for c in word)
-    return any(c.islower() for c in word) and (upper >= 2 or word[:1].islower() and upper >= 1)
+    upper = sum(map(str.isupper, word))
+    return any(map(str.islower, word)) and (upper >= 2 or word[:1].islower() and upper >= 1)
 
 
 @lru_cache(maxsize=65536)
@@ -253,7 +259,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
         before = whole[sentence.start : m.start()]
         after = whole[m.end() : sentence.end]
         prev = before.split()[-1] if before.split() else ""
-        if key(acronym) in KNOWN_NAMES or not (sum(c.isupper() for c in acronym) >= 2 or looks_coined(prev) and "-" in acronym):
+        if key(acronym) in KNOWN_NAMES or not (sum(map(str.isupper, acronym)) >= 2 or looks_coined(prev) and "-" in acronym):
             continue
         full = _spelled_out(before, acronym)
         at = before.rfind(full)
@@ -281,8 +287,10 @@ def _phrase(after: str) -> tuple[int, str]:
 
 @lru_cache(maxsize=4)
 def coin_verbs(text: str) -> tuple[re.Match[str], ...]:
-    """The coining verbs of an abstract, found once for the rules and the learned candidates."""
-    return tuple(_COIN_VERB.finditer(text))
+    """The coining verbs of an abstract, found once for the rules and the learned candidates (on ASCII
+    text, where lowercasing keeps offsets and is what case-insensitive matching does, tried only where
+    one can begin: about 2x faster)."""
+    return tuple(matches_from(_COIN_VERB, _COIN_START, text, lowered=True) if text.isascii() else _COIN_VERB.finditer(text))
 
 
 def _mentioned(token: str, text: str) -> bool:
@@ -318,7 +326,7 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         if phrase and not all(key(w) in KNOWN_NAMES for w in phrase.group(1).split()[1:] or phrase.group(1).split()):
             start = offset + verb.end() + phrase.start(1)
             names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
-    for naming in _NAMING.finditer(text):
+    for naming in _NAMING.finditer(text) if may_match(text, _NAMING_HINT) else ():
         at, phrase = _phrase(text[naming.end() : naming.end() + 80])
         phrase = _TRAILING_HEAD.sub("", phrase)
         if phrase and key(phrase) not in KNOWN_NAMES:
@@ -331,7 +339,7 @@ def _shortest_spelling(phrase: str, name: str) -> str:
     """The phrase up to the first preposition after which it still spells the name:
     "Encoding-Enhanced Sequence-to-Sequence Pretraining for Language Understanding" -> E2S2's part."""
     cuts = [m.start() for m in _PREPOSITION_CUT.finditer(phrase)]
-    capitals = sum(c.isupper() for c in name)
+    capitals = sum(map(str.isupper, name))
     for cut in cuts + [len(phrase)]:
         part = phrase[:cut]
         initials = sum(len(w) if w.isupper() else w[:1].isupper() for w in _WORD_SPLIT.split(part))
@@ -348,7 +356,7 @@ def _expansions(whole: str, names: list[Candidate]) -> list[Candidate]:
     found = []
     for name in dict.fromkeys(n.text for n in names if " " not in n.text and len(n.text) >= 3):
         letters = [c for c in name if c.isalpha()]
-        spelled = sum(c.isupper() for c in letters) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
+        spelled = sum(map(str.isupper, letters)) > len(letters) / 2  # an acronym (ALLaM), not a word (FreqKV)
         for _, m in followed_by(whole, name, _EXPANSION_AFTER) if spelled else ():
             full = _shortest_spelling(m.group(1).strip(), name)
             words = full.split()

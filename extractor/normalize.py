@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from extractor.cues import matches_from
+
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
 # LaTeX macros read as the character they print; "" vanishes (a negative thin space).
 _MACROS = {
@@ -49,14 +51,7 @@ _STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times")
 
 def _residues(raw: str) -> Iterator[re.Match[str]]:
     """`_RESIDUE.finditer(raw)`, sped up."""
-    pos = 0
-    while (start := _STARTS.search(raw, pos)) is not None:
-        m = _RESIDUE.match(raw, start.start())
-        if m is None:
-            pos = start.start() + 1
-            continue
-        yield m
-        pos = m.end()
+    return matches_from(_RESIDUE, _STARTS, raw)
 
 
 # Inline math: "$" opens before a non-space and closes after one ("$5 and $10" is money, not math).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +12,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import labels, number_words
-from extractor.cues import Pruned, alternatives, compile_cue, leading_literal, skip_ahead
+from extractor import candidates as candidates_module
+from extractor import labels, names, number_words
+from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, may_match, skip_ahead
 from extractor.labels import label_claims
+from extractor.learned import names as learned_names
 from extractor.learned.claims import candidates, labelled
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
@@ -37,9 +40,23 @@ def test_residue_starts_find_every_piece_of_residue(raw: str):
     assert [m.span() for m in _residues(raw)] == [m.span() for m in _RESIDUE.finditer(raw)]
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789$.,-%x×/ (\u0663to->", max_size=30) | texts)
+def test_quantities_tried_where_they_start_are_those_finditer_finds(text: str):
+    assert [m.groupdict() | {"span": m.span()} for m in matches_from(candidates_module._QUANTITY, candidates_module._QUANTITY_START, text)] \
+        == [m.groupdict() | {"span": m.span()} for m in candidates_module._QUANTITY.finditer(text)]
+
+
+def test_quantities_tried_where_they_start_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        fast = matches_from(candidates_module._QUANTITY, candidates_module._QUANTITY_START, text)
+        assert [m.span() for m in fast] == [m.span() for m in candidates_module._QUANTITY.finditer(text)]
+
+
 def _cue_patterns() -> list[tuple[str, bool]]:
     """Every cue pattern the rules and the learned fields count, as written (case-insensitive unless marked)."""
-    written = [(p.pattern, False) for p in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values())]
+    written = [(p.whole.pattern, False) for p in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values())]
     return written + [(e["pattern"], e.get("case", False)) for entries in _raw_tables().values() for e in entries.values()]
 
 
@@ -92,6 +109,103 @@ def test_pruned_patterns_merge_overlapping_alternatives_as_the_whole_one():
         assert pruned.count(text, tuple(range(len(pruned.parts)))) == len(re.findall(pattern, text)), text
 
 
+@lru_cache(maxsize=1)
+def _literals() -> list[tuple[Pruned, bool, Literals, Literals]]:
+    """Each pruned pattern with its leading texts as `Literals`: as they are (tested with `in`), and
+    with enough more to be scanned for."""
+    out = []
+    for pruned, _, case in _pruned():
+        starts = [s for s in pruned.starts if s]
+        many = Literals([*starts, *(f"{starts[k % len(starts)] if starts else ''}#{k}" for k in range(Literals.SCAN_FROM))])
+        assert many.pattern is not None
+        out.append((pruned, case, Literals(starts), many))
+    return out
+
+
+def _literals_present_as_in_tests(text: str) -> None:
+    for pruned, case, few, many in _literals():
+        haystack = text if case else text.lower()
+        for literals in (few, many):
+            assert literals.present(haystack) == {s for s in literals.literals if s in haystack}
+        assert pruned.kept(few.present(haystack)) == pruned.kept(haystack)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_literals_present_are_those_the_in_test_finds(text: str):
+    _literals_present_as_in_tests(text)
+    words = ["ab", "abc", "abcd", "bc", "b c", "c+", "x.y", "xy", *(f"q{k}" for k in range(Literals.SCAN_FROM))]
+    assert Literals(words).present(text) == {w for w in words if w in text}
+
+
+def test_literals_present_are_those_the_in_test_finds_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _literals_present_as_in_tests(json.loads(line)["abstract"])
+    padding = [f"q{k}" for k in range(Literals.SCAN_FROM)]  # enough literals to be scanned for
+    assert Literals(["ab", "abcd", "bcd", "cd", *padding]).present("xabcdx abc q1") == {"ab", "abcd", "bcd", "cd", "q1"}
+    assert Literals([]).present("anything") == frozenset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_llm_test_skipped_only_where_it_cannot_match(text: str):
+    for variant in (text, text.upper(), text + " \u017ftran\u017fformer", text + " LLM\u212a"):
+        assert labels._names_llms(variant) == bool(labels._LLM.search(variant))
+
+
+def _name_tokens(pattern: re.Pattern[str], text: str) -> list[tuple[str, int]]:
+    """The tokens `learned.names.gather` reads: all but plain lowercase words."""
+    found = [(m.group(1).rstrip(".-"), m.start(1)) for m in pattern.finditer(text)]
+    return [(t, at) for t, at in found if not (t.islower() and t.isalpha())]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abZé5.-+_ (\n", max_size=40) | texts)
+def test_uncommon_tokens_are_the_name_tokens_less_plain_words(text: str):
+    assert _name_tokens(learned_names._UNCOMMON_TOKEN, text) == _name_tokens(learned_names._NAME_TOKEN, text)
+
+
+def test_uncommon_tokens_are_the_name_tokens_less_plain_words_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["abstract"]
+        assert _name_tokens(learned_names._UNCOMMON_TOKEN, text) == _name_tokens(learned_names._NAME_TOKEN, text)
+
+
+NAMING_PIECES = ["we", "We", " ", "\n", "call", "Call", "term", "name", "NAME", "dub", "refer", "Referred", "to", "as", "called",
+                 "Called", "named", "dubbed", "termed", "coined", "framework", "Method", ",", "namely", "Namely", "it", "a", "K", "\u212a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(NAMING_PIECES), max_size=12).map("".join) | texts)
+def test_naming_skipped_only_where_it_cannot_match(text: str):
+    if not may_match(text, names._NAMING_HINT):
+        assert names._NAMING.search(text) is None
+
+
+def test_naming_skipped_only_where_it_cannot_match_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert may_match(text, names._NAMING_HINT) or names._NAMING.search(text) is None
+
+
+COIN_PIECES = ["we", "We", "WE", " ", "\n", "this", "This", "paper", "Paper", "work", "our", "Our", "proposed", "novel", "propose",
+               "introduces", "presented", "call", "called", "Called", "named", "named entity", "dubbed", "termed", "coined", "x", "-",
+               "a", ".", "\u212a", "\u0130"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(COIN_PIECES), max_size=14).map("".join) | texts)
+def test_coin_verbs_tried_where_they_begin_are_those_finditer_finds(text: str):
+    names.coin_verbs.cache_clear()
+    assert [m.span() for m in names.coin_verbs(text)] == [m.span() for m in names._COIN_VERB.finditer(text)]
+
+
+def test_coin_verbs_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [m.span() for m in names.coin_verbs(text)] == [m.span() for m in names._COIN_VERB.finditer(text)]
+
+
 def test_alternatives_split_at_the_top_level_only():
     assert alternatives(r"\bcnns?\b|res(?:net|nex)t|[|]x|\|y") == [r"\bcnns?\b", "res(?:net|nex)t", "[|]x", r"\|y"]
     assert leading_literal(r"\bresnet\d*") == "resnet"
@@ -125,6 +239,16 @@ def test_batched_probabilities_equal_one_at_a_time():
         assert got.keys() == expected.keys()
         assert all(math.isclose(got[c], expected[c], rel_tol=1e-12) for c in got)
     assert model.probabilities_many([]) == []
+
+
+def test_two_class_totals_in_python_are_numpys_to_the_last_bit():
+    rng = random.Random(0)
+    for name in ("names", "task"):
+        model = load_model(name)
+        names = sorted(model.weights)
+        many = [{f: rng.choice([1.0, True, 2, rng.uniform(-3, 3), math.log1p(rng.randrange(9))]) for f in rng.sample(names, rng.randrange(60))}
+                | {"unknown": 1.0} for _ in range(300)]
+        assert model._two_class_totals(many).tobytes() == model._totals(many).tobytes()
 
 
 def test_joint_models_score_as_each_alone_to_the_last_bit():

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from extractor.cues import Pruned
+from extractor.cues import Literals, Pruned
 from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
 from extractor.learned.linear import DATA, LinearModel, load_joint, load_model
 from extractor.learned.reader import Reader, read_cached
@@ -66,14 +66,32 @@ def _ngrams(text: str, prefix: str) -> dict[str, float]:
     return {f"{prefix}{g}": value for g in grams}
 
 
+@lru_cache(maxsize=1)
+def _literals() -> dict[bool, Literals]:
+    """Every table entry's leading texts, those read in lowercased text apart, to scan for at once."""
+    starts: dict[bool, set[str]] = {True: set(), False: set()}
+    for entries in _tables().values():
+        for _, _, cue, lower in entries:
+            starts[lower].update(s for s in cue.starts if s)
+    return {lower: Literals(found) for lower, found in starts.items()}
+
+
+@lru_cache(maxsize=2)
+def _scanned(title: str, text: str) -> tuple[tuple[str, str], dict[bool, frozenset[str]]]:
+    """The lowered title and text, and the tables' leading texts present in the paper (lowercased or as
+    written): one scan for both tables (cached: each table's `_counts` asks)."""
+    lowered = title.lower(), text.lower()
+    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
+    return lowered, {lower: literals.present(joined[lower]) for lower, literals in _literals().items()}
+
+
 def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: str) -> dict[str, float]:
     """log(1 + count) per table entry and per label; a title mention counts twice."""
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
-    lowered = title.lower(), text.lower()
-    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
+    lowered, present = _scanned(title, text)
     for name, label, cue, lower in _tables()[group]:
-        kept = cue.kept(joined[lower])
+        kept = cue.kept(present[lower])
         if not kept:
             continue
         a, b = lowered if lower else (title, text)

@@ -48,6 +48,9 @@ ARTEFACT = "names"
 _LATEX = re.compile(r"\\(?:textbf|textit|emph|texttt|textsc|mathbf|mathrm)\{([^{}]*)\}")
 # A token with a version number kept whole ("E3C-3.0", "I2EBench2.0", "Dimitra++").
 _NAME_TOKEN = re.compile(r"(?<![\w\-.])([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\w-])")
+# The same tokens less those that are plain ASCII lowercase words (hyphens after them aside), which
+# `gather` skips: most words of an abstract, no longer each handed to Python.
+_UNCOMMON_TOKEN = re.compile(r"(?<![\w\-.])(?![a-z]+-*(?:[^\w\-+.]|\.(?!\d)|\Z))([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\w-])")
 # A run of capitalised words, small words allowed inside: "Positional Weight Preservation", "Flood Mapping by Land Cover".
 _TITLE_RUN = re.compile(r"(?<![\w-])((?:[A-Z0-9][\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
 _EMPH = re.compile(r"\\(?:textbf|textit|emph)\{([^{}]{2,80})\}")
@@ -100,7 +103,7 @@ def _words_spelling(phrase: str, acronym: str) -> str:
     """The shortest run of words in `phrase` whose capitals and initials spell `acronym`:
     "... via Miscoverage Risk Decomposition" spells MiRD."""
     words = phrase.split()
-    caps = sum(c.isupper() for c in acronym)
+    caps = sum(map(str.isupper, acronym))
     best = ""
     for i, first in enumerate(words):
         if first.lower() in _MINOR or not first[:1].lower() == acronym[:1].lower():
@@ -127,7 +130,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         _add(found, n.text, n.start, "rule")
     for m in _PAREN.finditer(whole):
         acronym = m.group(1)
-        if sum(c.isupper() for c in acronym) < 2 and not looks_coined(acronym):
+        if sum(map(str.isupper, acronym)) < 2 and not looks_coined(acronym):
             continue
         sentence = next((s for s in sentences if s.start <= m.start() < s.end), Span(0, len(title)))
         before = whole[sentence.start : m.start()]
@@ -136,7 +139,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
             acr = _add(found, acronym, m.start(1), "paren_acr", key(full))
             _add(found, full, sentence.start + before.rfind(full), "paren_full", acr)
     tokens = []
-    for m in _NAME_TOKEN.finditer(whole):
+    for m in _UNCOMMON_TOKEN.finditer(whole):
         token = m.group(1).rstrip(".-")
         if token.islower() and token.isalpha():
             continue  # no capital and no digit: neither coined-looking nor an acronym
@@ -241,7 +244,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     f["camel"] = float(looks_coined(name) and len(words) == 1)
     f["acronym"] = float(_is_acronym(name))
     f["allcaps"] = float(name.replace("-", "").isupper())
-    f["digit"] = float(any(ch.isdigit() for ch in name))
+    f["digit"] = float(any(map(str.isdigit, name)))
     f["hyphen"] = float("-" in name)
     f["lower_start"] = float(name[:1].islower())
     f["all_lower"] = float(name.islower())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -190,16 +191,37 @@ def features(c: TaskCandidate, title: str, text: str, counts: Counter, coined: s
     f["ends_stop"] = float(words[-1] in _STOP)
     f["question_word"] = float(words[0] in {"how", "why", "what", "when", "which", "who", "can", "do", "does", "is", "are"})
     f["hyphen"] = float("-" in c.text)
-    f["digit"] = float(any(ch.isdigit() for ch in c.text))
+    f["digit"] = float(any(map(str.isdigit, c.text)))
     for s in c.sources:
         f[f"{s}&words_{min(len(words), 4)}"] = 1.0
     # Agreement: a title phrase the abstract's patterns echo, or an abstract phrase the title echoes.
-    agree = [(token_f1(c.text, o.text), o) for o in others if o is not c]  # each pair once: it serves three features
-    f["agree_rule0"] = max((a for a, o in agree if o.rule_rank == 0), default=0.0)
-    f["agree_title"] = max((a for a, o in agree if _titled(o)), default=0.0)
-    f["agree_abstract"] = max((a for a, o in agree if any(s.startswith("abs") for s in o.sources)), default=0.0)
+    f["agree_rule0"], f["agree_title"], f["agree_abstract"] = _agreement(c, others)
     f["agree_other_side"] = f["agree_abstract"] if _titled(c) else f["agree_title"]
     return f
+
+
+def _agreement(c: TaskCandidate, others: Sequence[TaskCandidate]) -> list[float]:
+    """The best token F1 of the phrase with another that is the rules' first guess, one from the title,
+    one from the abstract (0.0 if none). A pair with nothing in common raises no maximum, so its
+    candidate's sources are not read."""
+    best = [0.0, 0.0, 0.0]
+    for o in others:
+        a = _pair_f1(c.text, o.text) if o is not c else 0.0
+        if a > 0.0:
+            for k, holds in enumerate((o.rule_rank == 0, _titled(o), any(s.startswith("abs") for s in o.sources))):
+                if holds and a > best[k]:
+                    best[k] = a
+    return best
+
+
+def _pair_f1(a: str, b: str) -> float:
+    """`token_f1`, which is symmetric, asked once per pair of phrases (`_pair_f1_ordered` caches)."""
+    return _pair_f1_ordered(a, b) if a <= b else _pair_f1_ordered(b, a)
+
+
+@lru_cache(maxsize=4096)
+def _pair_f1_ordered(a: str, b: str) -> float:
+    return token_f1(a, b)
 
 
 def _titled(c: TaskCandidate) -> bool:
