@@ -224,8 +224,9 @@ def _is_change(m: re.Match[str], before: str) -> bool:
     return sep in {"->", "→"} or (sep == "to" and bool(re.search(r"\bfrom\s*$", before)) and not _RANGE_FROM.search(before))
 
 
-def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
-    """Bare numbers count only next to a metric; units like B or M mark sizes, not results."""
+def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
+    """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
+    None (falsy) when nothing marks the number either way: a list may still make it a result."""
     after = text[m.end() : m.end() + 24]
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
@@ -255,7 +256,26 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
         return True
-    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
+    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
+
+
+# "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
+_LIST_GAP = re.compile(
+    r"(?:\s*(?:points?|pts)\b)?(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:\$)?$", re.I
+)
+
+
+def _list_member(text: str, prev: Quantity | None, clause: Span, m: re.Match[str], unit: str) -> bool:
+    """A bare number listed right after a result of the same unit and shape is one too."""
+    return (
+        prev is not None
+        and prev.clause == clause
+        and prev.unit == unit
+        and prev.value_max is None
+        and "." in prev.text and "." in m.group("a")  # "dilation rates of 2 and 3" are settings
+        and m.start() - prev.end < 60
+        and bool(_LIST_GAP.fullmatch(text, prev.end, m.start()))
+    )
 
 
 def _multiple_in_words(text: str, m: re.Match[str]) -> bool:
@@ -269,6 +289,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
+    prev: Quantity | None = None  # the last number read, for lists
     for m in _QUANTITY.finditer(text):
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
             not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
@@ -279,17 +300,19 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
             unit = "x"
-        rule_result = _is_result_number(text, m, unit)
+        clause = _enclosing(clauses, m.start())
+        verdict = _is_result_number(text, m, unit)
+        rule_result = bool(verdict) or (verdict is None and not m.group("b") and _list_member(text, prev, clause, m, unit))
         if not rule_result and not keep_all:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
-        clause = _enclosing(clauses, m.start())
         if _is_change(m, before):
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
                                   baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")],
                                   baseline_value=_number(m.group("a")), rule_result=rule_result))
+            prev = found[-1] if rule_result else prev
             continue
         value = _number(m.group("a"))
         value_max = _number(m.group("b")) if m.group("b") else None
@@ -297,6 +320,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             continue  # "3-2" or a date-like pair is no range
         bound = "up-to" if text.endswith("sub-", 0, m.start()) else _bound(before)
         found.append(Quantity(value, value_max, unit, bound, m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
+        prev = found[-1] if rule_result else prev
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None

@@ -134,6 +134,10 @@ QUANTITIES = [
     # a change after "e.g.", a size that is a saving
     ("a memory reduction (e.g., from 15.8 GB to 3.2 GB); backbones only 35% the size of the original",
      [(3.2, None, "abs", "exact"), (35, None, "%", "exact")]),
+    # a bare decimal listed after a result of the same unit is one too; whole numbers in a list may be settings
+    ("reaching IoU scores of 71.25, 64.80, and 58.13 on three sets", [(71.25, None, "abs", "exact"), (64.8, None, "abs", "exact"), (58.13, None, "abs", "exact")]),
+    ("it lifts the mean by 2.4 points on Set-1, 1.7 on Set-2 and 3.1 on Set-3", [(2.4, None, "abs", "exact"), (1.7, None, "abs", "exact"), (3.1, None, "abs", "exact")]),
+    ("it reaches a score of 41.2 on one split and 12 on another", [(41.2, None, "abs", "exact")]),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
