@@ -164,6 +164,13 @@ _FROM_TO_CHANGE = re.compile(
     r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
     re.I,
 )
+# "decreases the mean absolute error to 0.353", "drops F1 to 0.728": the level reached by a change (no "from").
+_CHANGED_TO = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift|fall|fell|rose|rise|push|bring|brought|shr[iu]nk)\w*"
+    r"(?:\s+[^\s.;,]+){0,5}?\s+to\s+(?:only\s+|just\s+|about\s+|approximately\s+|roughly\s+|around\s+|~|≈)?$",
+    re.I,
+)
+_TIME_OR_SIZE_AFTER = re.compile(r"\s?(?:[KMGT]B\b|ms\b|s\b|seconds?\b|minutes?\b|hours?\b|mm\b|cm\b|Å|°)")
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
 _ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
@@ -245,6 +252,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "31 images/s" before "31 images"
     if _SETUP_AFTER.match(after):
         return False
+    if _CHANGED_TO.search(text[max(0, m.start() - 80) : m.start()]) and ("." in m.group("a") or _TIME_OR_SIZE_AFTER.match(after)):
+        return True  # "improves IS to 316.9", "reducing GPU memory to 6.1 GB": the level a change reaches
     if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
     if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)) or (
