@@ -141,6 +141,14 @@ _LEVEL_BEFORE = re.compile(
     r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
     r"|\b(?:achiev|reach|attain|obtain|yield)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
 )
+# A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
+# "exceeds 0.91", "a Dice score over 0.98" (whole numbers there are versions and counts: "scoring 50 agents").
+_DECIMAL_LEVEL_BEFORE = re.compile(
+    r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
+    r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
+    r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+(?:over|above|under|below|exceeding)\s+$",
+    re.I,
+)
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
@@ -264,6 +272,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
+        return True
+    if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
         return True
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
 

@@ -142,6 +142,11 @@ QUANTITIES = [
     ("it lowers the mean error to 0.412 and cuts peak memory to 5 GB", [(0.412, None, "abs", "exact"), (5, None, "abs", "exact")]),
     ("adding the prior drops recall to 0.615; it brings decoding time to about 2 seconds", [(0.615, None, "abs", "exact"), (2, None, "abs", "about")]),
     ("it raises the number of agents to 12 and lifts 2D features to 3D", []),
+    # a decimal named right before by a metric or a verb of scoring; whole numbers there are versions or counts
+    ("the probe reaches AUC 0.812, recall 0.774; it scores 48.3 on one set and exceeds 0.90 agreement", [
+        (0.812, None, "abs", "exact"), (0.774, None, "abs", "exact"), (48.3, None, "abs", "exact"), (0.9, None, "abs", "exact")]),
+    ("a median Dice score over 0.91 and a boundary distance under 0.7 mm", [(0.91, None, "abs", "at-least"), (0.7, None, "abs", "up-to")]),
+    ("scoring 40 agents with Gemini 2.5 and Llama 3.1", []),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
