@@ -149,6 +149,14 @@ _DECIMAL_LEVEL_BEFORE = re.compile(
     r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+(?:over|above|under|below|exceeding)\s+$",
     re.I,
 )
+# A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in
+# parentheses after "outperforming X (" are rejected before this is read).
+_METRIC_PAREN = re.compile(
+    r"(?:\b(?:accuracy|precision|recall|sensitivity|specificity|scores?|F1|AUC|AUROC|AUPRC|Dice|DSC|m?IoU|SSIM|PSNR|LPIPS|FID|"
+    r"BLEU|ROUGE[-\w]*|CIDEr|METEOR|MAE|RMSE|NDCG(?:@\d+)?|MRR|mAP[@\d.:]*|kappa|correlation|perplexity|[\w-]+-score)"
+    r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
+    re.I,
+)
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
@@ -275,6 +283,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
         return True
+    if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and re.match(r"\s*(?:\)|,|and\b|plus\b|±)", after):
+        return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
 
 

@@ -147,6 +147,9 @@ QUANTITIES = [
         (0.812, None, "abs", "exact"), (0.774, None, "abs", "exact"), (48.3, None, "abs", "exact"), (0.9, None, "abs", "exact")]),
     ("a median Dice score over 0.91 and a boundary distance under 0.7 mm", [(0.91, None, "abs", "at-least"), (0.7, None, "abs", "up-to")]),
     ("scoring 40 agents with Gemini 2.5 and Llama 3.1", []),
+    # a decimal in parentheses right after its metric or a superlative; a setting in parentheses is not a result
+    ("it shows high specificity (0.931) and the lowest error-rate-score (1.208), with a learning rate (0.0003)",
+     [(0.931, None, "abs", "exact"), (1.208, None, "abs", "exact")]),
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
