@@ -201,9 +201,9 @@ _BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|t
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
-# A number right after these is a size or a count of the set-up, not a result.
+# A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
 _SETUP_AFTER = re.compile(
-    r"\s?(?:[BMKT]\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
+    r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
     r"examples|samples|models|benchmarks|GPUs?|hours of|epochs|steps|images|papers|days|prompts|questions|problems|"
     r"instances|sentences|documents|videos|participants|subjects|patients|annotators|queries|pairs|classes|categories)",
     re.I,
