@@ -290,7 +290,10 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
 
 # "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
 _LIST_GAP = re.compile(
-    r"(?:\s*(?:points?|pts)\b)?(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:\$)?$", re.I
+    r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
+    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?|\s+[A-Za-z][\w-]{0,15})?"  # what it was measured on: "on GPQA", "indoors"
+    r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:\$)?$", re.I
 )
 
 

@@ -138,6 +138,8 @@ QUANTITIES = [
     ("reaching IoU scores of 71.25, 64.80, and 58.13 on three sets", [(71.25, None, "abs", "exact"), (64.8, None, "abs", "exact"), (58.13, None, "abs", "exact")]),
     ("it lifts the mean by 2.4 points on Set-1, 1.7 on Set-2 and 3.1 on Set-3", [(2.4, None, "abs", "exact"), (1.7, None, "abs", "exact"), (3.1, None, "abs", "exact")]),
     ("it reaches a score of 41.2 on one split and 12 on another", [(41.2, None, "abs", "exact")]),
+    ("it reaches 50.2 mAP on one split and 55.7 NDS on another; an error of 0.42m indoors, 3.15m outdoors",
+     [(50.2, None, "abs", "exact"), (55.7, None, "abs", "exact"), (0.42, None, "abs", "exact"), (3.15, None, "abs", "exact")]),
     # the level a change reaches, without "from": a decimal, or a number with a time or size unit
     ("it lowers the mean error to 0.412 and cuts peak memory to 5 GB", [(0.412, None, "abs", "exact"), (5, None, "abs", "exact")]),
     ("adding the prior drops recall to 0.615; it brings decoding time to about 2 seconds", [(0.615, None, "abs", "exact"), (2, None, "abs", "about")]),
