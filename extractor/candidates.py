@@ -241,10 +241,40 @@ def _joined_by_to(m: re.Match[str]) -> bool:
     return (m.group("sep") or "").strip() in {"to", "->", "→"}
 
 
-def _is_change(m: re.Match[str], before: str) -> bool:
+# "A to B" is a change, not a range, when it follows "from <the baseline> of", sits in parentheses after a verb
+# of change ("boosts accuracy (49.07% to 60.69%)") or comes with its delta ("16.12 to 17.70 (+9.80%)").
+_FROM_OF = re.compile(r"\bfrom\s+(?:(?:a|an|the)\s+)?(?:[\w@\-]+\s+){0,4}of\s*$", re.I)
+_CHANGE_PAREN = re.compile(
+    r"\b(?:improv|boost|increas|rais|doubl|tripl|outperform|reduc|lower|cut|lift|enhanc|elevat|drop|declin)\w*\b(?:[^.;()]|\.(?=\d)){0,60}\(\s*$", re.I
+)
+_RESTATED = re.compile(r"(?:[+\-−]|\bby\s+)\d[\d.]*\s?(?:%|pp|points?)?(?:\s+[\w@\-]+){0,5}\s*\(\s*$", re.I)
+_DELTA_AFTER = re.compile(r"\s*\(\s*[+\-−]\s?\d")
+
+
+def _is_change(text: str, m: re.Match[str], before: str) -> bool:
     """"from 28.9 to 5.6", "30 -> 74": one claim, value B, baseline A ("ranging from A to B" is a range)."""
     sep = (m.group("sep") or "").strip()
-    return sep in {"->", "→"} or (sep == "to" and bool(re.search(r"\bfrom\s*$", before)) and not _RANGE_FROM.search(before))
+    if sep in {"->", "→"}:
+        return True
+    if sep != "to" or _RANGE_FROM.search(before):
+        return False
+    return bool(re.search(r"\bfrom\s*$", before)) or _marked_change(text, m)
+
+
+def _marked_change(text: str, m: re.Match[str]) -> bool:
+    """A pair the wording marks as a change, so a result whatever its unit: an arrow, "from the baseline of A to B",
+    "boosts accuracy (A to B)", "A to B (+9.8%)", or "from A to B.C" (a plain "from 3 to 10 cm" is often a set-up)."""
+    sep = (m.group("sep") or "").strip()
+    wide = text[max(0, m.start() - 90) : m.start()]
+    if _RESTATED.search(wide):
+        return False  # "+30pp on X (38 -> 68)": the gain just given, restated
+    if sep in {"->", "→"}:
+        return True
+    if sep != "to":
+        return False
+    from_of = _FROM_OF.search(wide)
+    return bool((from_of and not _RANGE_FROM.search(wide, 0, from_of.start() + 5)) or _CHANGE_PAREN.search(wide)
+                or _DELTA_AFTER.match(text, m.end()) or (re.search(r"\bfrom\s*$", wide) and "." in m.group("b")))
 
 
 def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
@@ -333,12 +363,13 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
             unit = "x"
         clause = _enclosing(clauses, m.start())
+        before = text[max(0, m.start() - 24) : m.start()]
+        change = _is_change(text, m, before)
         verdict = _is_result_number(text, m, unit)
-        rule_result = bool(verdict) or (verdict is None and not m.group("b") and _list_member(text, prev, clause, m, unit))
+        rule_result = bool(verdict) or (verdict is None and ((change and _marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
         if not rule_result and not keep_all:
             continue
-        before = text[max(0, m.start() - 24) : m.start()]
-        if _is_change(m, before):
+        if change:
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,

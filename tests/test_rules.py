@@ -152,6 +152,12 @@ QUANTITIES = [
     # a decimal in parentheses right after its metric or a superlative; a setting in parentheses is not a result
     ("it shows high specificity (0.931) and the lowest error-rate-score (1.208), with a learning rate (0.0003)",
      [(0.931, None, "abs", "exact"), (1.208, None, "abs", "exact")]),
+    # "A to B" marked as a change (from the baseline of A, in parentheses after a verb of change, with its delta, or an arrow)
+    ("it lifts recall from a default prior of 31.5% to 64.2%; it boosts accuracy (12.5% to 40.1%); BLEU 21.07 to 24.39 (+3.3)",
+     [(64.2, None, "%", "exact"), (40.1, None, "%", "exact"), (24.39, None, "abs", "exact"), (3.3, None, "abs", "exact")]),
+    ("quality rises from 0.612 to 0.655 and solved cases go 12 -> 19; counts ranging from 0.5 to 2.5 and from 3 to 10 cm per pixel",
+     [(0.655, None, "abs", "exact"), (19, None, "abs", "exact")]),
+    ("it gains +12pp on X (40 -> 52)", [(12, None, "%", "exact")]),  # the pair restates the gain
     # sizes written as products are not multiples
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
