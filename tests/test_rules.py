@@ -155,7 +155,7 @@ QUANTITIES = [
     # "A to B" marked as a change (from the baseline of A, in parentheses after a verb of change, with its delta, or an arrow)
     ("it lifts recall from a default prior of 31.5% to 64.2%; it boosts accuracy (12.5% to 40.1%); BLEU 21.07 to 24.39 (+3.3)",
      [(64.2, None, "%", "exact"), (40.1, None, "%", "exact"), (24.39, None, "abs", "exact"), (3.3, None, "abs", "exact")]),
-    ("quality rises from 0.612 to 0.655 and solved cases go 12 -> 19; counts ranging from 0.5 to 2.5 and from 3 to 10 cm per pixel",
+    ("quality rises from 0.612 to 0.655 and solved cases go 12 -> 19; counts ranging from 0.5 to 2.5. Tiles run from 3 to 10 cm per pixel",
      [(0.655, None, "abs", "exact"), (19, None, "abs", "exact")]),
     ("it gains +12pp on X (40 -> 52)", [(12, None, "%", "exact")]),  # the pair restates the gain
     # sizes written as products are not multiples
