@@ -96,7 +96,7 @@ def _enclosing(spans: list[Span], pos: int) -> Span:
 # --- quantities --------------------------------------------------------------------------------
 
 _UNIT = (
-    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray|\s+(?:users|posts|accounts)\b)|\s?-?fold\b|\s+times\b|\s+percent\b)?"
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
@@ -195,7 +195,18 @@ _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
     r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
 )
-_NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
+_NOT_A_RESULT_AFTER = re.compile(
+    r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
+)  # "95% Hausdorff distance" is HD95, a metric's name
+# A setting, not a result: "runs at T=0.7", "with threshold t=0.70"; an agreement that validates the data:
+# "human-validated at kappa=0.81", "inter-rater agreement (Fleiss' kappa = 0.82)".
+_SETTING_BEFORE = re.compile(
+    r"(?<!correlates\s)(?<!correlated\s)\b(?:at|under|with|threshold|when)\s+(?:[A-Za-z]\s*=\s*[\d.]+,?\s+(?:and\s+)?)*[A-Za-z]\s*=\s*$"
+    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$",
+    re.I,
+)
+# "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
+_AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
 _BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
@@ -286,7 +297,9 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
-    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
+    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after) or (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)):
+        return False
+    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
         return False
     if unit != "abs":
         return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
@@ -354,7 +367,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     prev: Quantity | None = None  # the last number read, for lists
     for m in _QUANTITY.finditer(text):
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
-            not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
+            not m.group("b") and (_DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or "")) or _DIMENSION_AFTER.match(text, m.end("a")))
         ):
             continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
