@@ -163,6 +163,8 @@ QUANTITIES = [
     ("labels were validated with high agreement (Cohen's kappa = 0.87); mAP at 50% IoU is 61.2%; the 95% Hausdorff distance drops",
      [(61.2, None, "%", "exact")]),
     ("it reads 2,000 X-ray scans and 40 X users", []),
+    ("the sweep, yielding 1,250 graded answers, obtains 0.83 F-measure and yields 0.61 on the hard split",
+     [(0.83, None, "abs", "exact"), (0.61, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
