@@ -100,7 +100,7 @@ _UNIT = (
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
-    r"(?:(?<=%/)|(?<![\w.,\-/^×±])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
+    r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
     r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
@@ -158,6 +158,7 @@ _METRIC_PAREN = re.compile(
     r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
     re.I,
 )
+_TITLE_WORD_OF = re.compile(r"\b[A-Z][a-z]+\s+of\s*$")  # "an All Set of 470 cases", "Evaluation of 13 models": a count
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
@@ -323,7 +324,7 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
         return True
     decimal = "." in m.group("a")
-    if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
+    if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _TITLE_WORD_OF.search(before))):
         return True
     if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
         return True
