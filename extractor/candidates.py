@@ -147,7 +147,8 @@ _LEVEL_BEFORE = re.compile(
 _DECIMAL_LEVEL_BEFORE = re.compile(
     r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
     r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
-    r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+(?:over|above|under|below|exceeding)\s+$",
+    r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
+    r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
     re.I,
 )
 # A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in

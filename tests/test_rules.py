@@ -148,6 +148,7 @@ QUANTITIES = [
     ("the probe reaches AUC 0.812, recall 0.774; it scores 48.3 on one set and exceeds 0.90 agreement", [
         (0.812, None, "abs", "exact"), (0.774, None, "abs", "exact"), (48.3, None, "abs", "exact"), (0.9, None, "abs", "exact")]),
     ("a median Dice score over 0.91 and a boundary distance under 0.7 mm", [(0.91, None, "abs", "at-least"), (0.7, None, "abs", "up-to")]),
+    ("the held-out accuracy was 0.874 and its AUROC around 0.81", [(0.874, None, "abs", "exact"), (0.81, None, "abs", "about")]),
     ("scoring 40 agents with Gemini 2.5 and Llama 3.1", []),
     # a decimal in parentheses right after its metric or a superlative; a setting in parentheses is not a result
     ("it shows high specificity (0.931) and the lowest error-rate-score (1.208), with a learning rate (0.0003)",
