@@ -212,6 +212,11 @@ _SETTING_BEFORE = re.compile(
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
 _BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
+# "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
+_GAIN_AFTER = re.compile(
+    r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
+    r"less|faster|relative\b|absolute\b)", re.I
+)
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
 _VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
@@ -298,6 +303,7 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
         _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+        and not _GAIN_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after) or (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)):

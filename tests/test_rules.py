@@ -124,6 +124,7 @@ QUANTITIES = [
     # statistics and the baselines' own numbers are not claims
     ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
     ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
+    ("it improves over prior methods (6.1% increase in recall) and beats X (71.2%)", [(6.1, None, "%", "exact")]),
     ("it steps: 1) encode 2) decode", []),
     ("a Cultural Probe Dataset (CPD) of 200 prompts", []),
     ("Our contributions are threefold: (i) we", []),
