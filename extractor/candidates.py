@@ -101,7 +101,7 @@ _UNIT = (
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
     r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
-    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
 _FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
@@ -264,7 +264,7 @@ def _joined_by_to(m: re.Match[str]) -> bool:
 # of change ("boosts accuracy (49.07% to 60.69%)") or comes with its delta ("16.12 to 17.70 (+9.80%)").
 _FROM_OF = re.compile(r"\bfrom\s+(?:(?:a|an|the)\s+)?(?:[\w@\-]+\s+){0,4}of\s*$", re.I)
 _CHANGE_PAREN = re.compile(
-    r"\b(?:improv|boost|increas|rais|doubl|tripl|outperform|reduc|lower|cut|lift|enhanc|elevat|drop|declin)\w*\b(?:[^.;()]|\.(?=\d)){0,60}\(\s*$", re.I
+    r"\b(?:improv|boost|increas|rais|doubl|tripl|outperform|reduc|lower|cut|lift|enhanc|elevat|drop|declin)\w*\b(?:[^.;()]|\.(?=\d)){0,90}\(\s*$", re.I
 )
 _RESTATED = re.compile(r"(?:[+\-−]|\bby\s+)\d[\d.]*\s?(?:%|pp|points?)?(?:\s+[\w@\-]+){0,5}\s*\(\s*$", re.I)
 _DELTA_AFTER = re.compile(r"\s*\(\s*[+\-−]\s?\d")
