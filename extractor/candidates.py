@@ -208,6 +208,11 @@ _SETTING_BEFORE = re.compile(
     r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$",
     re.I,
 )
+# "at 50% expert sparsity", "under 10% observational noise", "At 5% labeling ratio": the condition a result is
+# measured under (a share of the data or the model left, corrupted or hidden), not a result.
+_CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s+)?$", re.I), re.compile(
+    r"\s*(?:[a-z]+\s+)?(?:sparsity|noise|corruption|coverage|contamination|missing(?:ness)?|label(?:l?ing|l?ed|s)?|ratios?|blending|"
+    r"strength|pruning|masking|occlusion|cloud|poison\w*|perturbation|dropout|compression\s+ratio)\b", re.I)
 # "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
@@ -308,7 +313,7 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after) or (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)):
         return False
-    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
+    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
         return False
     if unit != "abs":
         return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
