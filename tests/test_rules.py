@@ -166,7 +166,6 @@ QUANTITIES = [
     ("sampled at T=0.2 and T=0.9 with threshold t=0.55; it correlates at r=0.91", [(0.91, None, "abs", "exact")]),
     ("labels were validated with high agreement (Cohen's kappa = 0.87); mAP at 50% IoU is 61.2%; the 95% Hausdorff distance drops",
      [(61.2, None, "%", "exact")]),
-    ("it reads 2,000 X-ray scans and 40 X users", []),
     ("it keeps 91.5% accuracy at 60% weight sparsity and under 20% label noise, and runs at 30 percent masking ratio",
      [(91.5, None, "%", "exact")]),
     ("the Test Set of 350 cases, Pass@1 and Recall@10, matter in the first place", []),
