@@ -190,6 +190,12 @@ _CHANGED_TO = re.compile(
     re.I,
 )
 _TIME_OR_SIZE_AFTER = re.compile(r"\s?(?:[KMGT]B\b|ms\b|s\b|seconds?\b|minutes?\b|hours?\b|mm\b|cm\b|Å|°)")
+# "only 0.16 GFLOPs of overhead", "just 2 GB memory and 4 minutes": a small cost of time, memory, energy or
+# compute is a result ("only 1.5M parameters" or "only 500 examples" are set-up sizes, left to _SETUP_AFTER).
+_ONLY_COST = re.compile(r"\b(?:only|just|merely|a\s+mere)\s+(?:about\s+|approximately\s+|around\s+|~\s?|≈\s?)?$", re.I), re.compile(
+    r"\s?(?:[KMGT]i?B\b|pJ\b|mJ\b|J\b|kWh\b|m?W\b|[KMGT]?FLOPs\b|GMACs\b|s\b|sec(?:ond)?s?\b(?!\s+of)|minutes?\b|mins?\b|"
+    r"hours?\b(?!\s+of)|GPU[\s-](?:hours?|days?)\b|days?\b(?!\s+of))"
+)
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
 _ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
@@ -323,6 +329,8 @@ def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "reducing its size from 12B to 2B": a change, whatever its unit
     if _LEVEL_AFTER.match(after):
         return True  # "31 images/s" before "31 images"
+    if _ONLY_COST[0].search(text, max(0, m.start() - 30), m.start()) and _ONLY_COST[1].match(after):
+        return True  # "requiring only 3.9 GB of memory", "in just 0.1 GPU days": a cost of the method
     if _SETUP_AFTER.match(after):
         return False
     if _CHANGED_TO.search(text[max(0, m.start() - 80) : m.start()]) and ("." in m.group("a") or _TIME_OR_SIZE_AFTER.match(after)):
