@@ -181,7 +181,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     prev: Quantity | None = None  # the last number read, for lists
     for m in _QUANTITY.finditer(text):
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
-            not m.group("b") and (_DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or "")) or _DIMENSION_AFTER.match(text, m.end("a")))
+            not m.group("b")
+            and (_DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or "")) or _DIMENSION_AFTER.match(text, m.end("a")))
         ):
             continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
@@ -193,7 +194,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         before = text[max(0, m.start() - 24) : m.start()]
         change = is_change(text, m, before)
         verdict = is_result_number(text, m, unit)
-        rule_result = bool(verdict) or (verdict is None and ((change and marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
+        rule_result = bool(verdict) or (verdict is None and (
+            (change and marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
         if not rule_result and not keep_all:
             continue
         if change:

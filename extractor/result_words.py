@@ -56,6 +56,7 @@ _METRIC_PAREN = re.compile(
     r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
     re.I,
 )
+_PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
 _TITLE_WORD_OF = re.compile(r"\b[A-Z][a-z]+\s+of\s*$")  # "an All Set of 470 cases", "Evaluation of 13 models": a count
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
@@ -186,9 +187,11 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         and not _GAIN_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
-    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after) or (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)):
+    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
-    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
+    if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
+        return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
+    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
         return False
     if unit != "abs":
         return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
@@ -217,6 +220,6 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
         return True
-    if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and re.match(r"\s*(?:\)|,|and\b|plus\b|±)", after):
+    if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
