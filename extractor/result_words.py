@@ -57,7 +57,9 @@ _METRIC_PAREN = re.compile(
     re.I,
 )
 _PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
-_TITLE_WORD_OF = re.compile(r"\b[A-Z][a-z]+\s+of\s*$")  # "an All Set of 470 cases", "Evaluation of 13 models": a count
+# A whole number after these is a count or a setting: "an All Set of 470 cases", "Evaluation of 13 models",
+# "a sampling rate of 14 Hz", "a batch size of 2".
+_COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$", re.I)
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
@@ -216,7 +218,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
         return True
     decimal = "." in m.group("a")
-    if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _TITLE_WORD_OF.search(before))):
+    if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):
         return True
     if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
         return True
