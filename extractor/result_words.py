@@ -58,8 +58,8 @@ _METRIC_PAREN = re.compile(
 )
 _PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
 # A whole number after these is a count or a setting: "an All Set of 470 cases", "Evaluation of 13 models",
-# "a sampling rate of 14 Hz", "a batch size of 2".
-_COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$", re.I)
+# "a sampling rate of 14 Hz", "a batch size of 2", "(depth=2)", "(B_probe=3)".
+_COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$|(?-i:\b[a-z][a-z_]*|\b[A-Za-z]+_\w*)\s*=\s*$", re.I)
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(

@@ -169,6 +169,7 @@ QUANTITIES = [
     ("it keeps 91.5% accuracy at 60% weight sparsity and under 20% label noise, and runs at 30 percent masking ratio",
      [(91.5, None, "%", "exact")]),
     ("the Test Set of 350 cases, Pass@1 and Recall@10, matter in the first place", []),
+    ("runs with (depth=3) and (top_k=5) keep MAE = 412 cm^2", [(412, None, "abs", "exact")]),
     ("signals at a sampling rate of 50 Hz with a batch size of 8 reach an error rate of 0.042", [(0.042, None, "abs", "exact")]),
     ("it needs only 2.5 GB of memory and just 0.3 GPU days, with only 1.2M parameters and only 300 examples",
      [(2.5, None, "abs", "exact"), (0.3, None, "abs", "exact")]),
