@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from extractor.cues import matches_from
 from extractor.number_words import find_word_numbers
+from extractor.result_words import is_change, is_result_number, marked_change
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
@@ -105,8 +106,8 @@ _UNIT = (
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
-    r"(?:(?<=%/)|(?<![\w.,\-/^×±])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
-    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
+    r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
@@ -118,80 +119,11 @@ _FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I
 # "512 x 512 images", "64×64": a size, not a multiple.
 _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
 _DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
-# "ranging from 2.3 to 128.4 times" is a range, not a change.
+# "63.8 +/- 3.1% mAP": the spread's unit is the value's.
 _PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
-_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
 
-# What a bare number must be followed by to count as a measured result (else it is set-up).
-_METRICS = (
-    r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation|"
-    r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
-)
-_ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
-    + _METRICS + r")\b",
-    re.I,
-)
-# "outperforms the best baseline by 3.5": a bare number is the size of a gain.
-_GAIN_BY = re.compile(
-    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly)\s+|~|[>≥]\s*)?"
-    r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
-    re.I,
-)
-_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
-# A level reached, named before it: "a PDMS of 90.3", "an mAP50 of 0.80", "a median error of 7.2", "AUC = 0.78",
-# "AUP: 0.91", "achieves 0.455".
-_LEVEL_BEFORE = re.compile(
-    r"(?:\b[a-z]?[A-Z][A-Za-z0-9@\-]{1,9}\)?|\b(?:error|errors|rates?|loss|precision|recall|sensitivity|specificity|latency|"
-    r"throughput|emissions?|correlation|"
-    r"kWh|size|speed|overhead|consumption))\s+of\s*(?:only\s+|just\s+|merely\s+)?(?:about\s+|approximately\s+|around\s+|~|≈)?$"
-    r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
-    r"|\b(?:achiev|reach|attain|obtain|yield)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
-)
-_POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
-# Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
-_LEVEL_AFTER = re.compile(
-    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|mJ\b|kWh\b|KB\b)"
-    r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
-    re.I,
-)
-_SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
-_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
-# "2nd place", "ranks 3rd": a leaderboard rank.
-_RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
-_RANK_BEFORE = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|plac(?:es|ing)|finish(?:ed|es|ing))\s+(?:#\s*)?$", re.I)
-# "4th on Track 2", "1st for Greek", "3rd of 40 teams", not "the 4th of July": a rank among entrants.
-_RANK_ON = re.compile(r"(?:st|nd|rd|th)\s+(?:on|in|for|of|among|out\s+of|overall)\b", re.I)
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 # "Our contributions are twofold:": the number of parts of the paper, not a result.
 _PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)
-# "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
-_FROM_TO_CHANGE = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:\b[ei]\.[ge]\.|[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
-    r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
-    re.I,
-)
-# A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
-_ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
-_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
-# Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
-_NOT_A_RESULT_BEFORE = re.compile(
-    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
-    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
-)
-_NOT_A_RESULT_AFTER = re.compile(r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+interval", re.I)
-# "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
-# "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
-_VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
-# A number right after these is a size or a count of the set-up, not a result.
-_SETUP_AFTER = re.compile(
-    r"\s?(?:[BMKT]\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
-    r"examples|samples|models|benchmarks|GPUs?|hours of|epochs|steps|images|papers|days|prompts|questions|problems|"
-    r"instances|sentences|documents|videos|participants|subjects|patients|annotators|queries|pairs|classes|categories)",
-    re.I,
-)
 
 _BOUNDS = (
     ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+low\s+as|as\s+little\s+as|as\s+few\s+as|below|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
@@ -220,49 +152,26 @@ def _bound(before: str) -> str:
     return "exact"
 
 
-def _joined_by_to(m: re.Match[str]) -> bool:
-    """"28.9 to 5.6": a pair that is a change (after "from") or a range, not "28.9-35.1"."""
-    return (m.group("sep") or "").strip() in {"to", "->", "→"}
+# "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
+_LIST_GAP = re.compile(
+    r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
+    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?|\s+[A-Za-z][\w-]{0,15})?"  # what it was measured on: "on GPQA", "indoors"
+    r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:\$)?$", re.I
+)
 
 
-def _is_change(m: re.Match[str], before: str) -> bool:
-    """"from 28.9 to 5.6", "30 -> 74": one claim, value B, baseline A ("ranging from A to B" is a range)."""
-    sep = (m.group("sep") or "").strip()
-    return sep in {"->", "→"} or (sep == "to" and bool(re.search(r"\bfrom\s*$", before)) and not _RANGE_FROM.search(before))
-
-
-def _is_result_number(text: str, m: re.Match[str], unit: str) -> bool:
-    """Bare numbers count only next to a metric; units like B or M mark sizes, not results."""
-    after = text[m.end() : m.end() + 24]
-    before = text[max(0, m.start() - 20) : m.start()]
-    if _VERSUS_BEFORE.search(before) or (
-        _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
-    ):
-        return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
-    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
-        return False
-    if unit != "abs":
-        return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
-    if re.match(r"\d{4}$", m.group("a")) and 1900 < _number(m.group("a")) < 2100:
-        return False
-    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
-        return True  # "reducing its size from 12B to 2B": a change, whatever its unit
-    if _LEVEL_AFTER.match(after):
-        return True  # "31 images/s" before "31 images"
-    if _SETUP_AFTER.match(after):
-        return False
-    if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
-        return True
-    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)) or (
-        _RANK_ON.match(after) and not _THE_BEFORE.search(before)
-    ):
-        return True
-    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
-        return True
-    decimal = "." in m.group("a")
-    if _LEVEL_BEFORE.search(before) and (decimal or not _POINT_EQUALS.search(before)):
-        return True
-    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur"))
+def _list_member(text: str, prev: Quantity | None, clause: Span, m: re.Match[str], unit: str) -> bool:
+    """A bare number listed right after a result of the same unit and shape is one too."""
+    return (
+        prev is not None
+        and prev.clause == clause
+        and prev.unit == unit
+        and prev.value_max is None
+        and "." in prev.text and "." in m.group("a")  # "dilation rates of 2 and 3" are settings
+        and m.start() - prev.end < 60
+        and bool(_LIST_GAP.fullmatch(text, prev.end, m.start()))
+    )
 
 
 def _multiple_in_words(text: str, m: re.Match[str]) -> bool:
@@ -276,9 +185,11 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
     unless `keep_all`, which keeps them marked `rule_result=False` for a learned filter to judge."""
     clauses = split_spans(text)
     found: list[Quantity] = []
+    prev: Quantity | None = None  # the last number read, for lists
     for m in matches_from(_QUANTITY, _QUANTITY_START, text):  # `_QUANTITY.finditer(text)`, ~6x faster
         if _DIMENSION_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or (
-            not m.group("b") and _DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or ""))
+            not m.group("b")
+            and (_DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or "")) or _DIMENSION_AFTER.match(text, m.end("a")))
         ):
             continue  # "512 x 512", "64×64": a size
         unit = _unit(m.group("unit") or m.group("aunit"))
@@ -286,17 +197,21 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
             unit = "x"
-        rule_result = _is_result_number(text, m, unit)
+        clause = _enclosing(clauses, m.start())
+        before = text[max(0, m.start() - 24) : m.start()]
+        change = is_change(text, m, before)
+        verdict = is_result_number(text, m, unit)
+        rule_result = bool(verdict) or (verdict is None and (
+            (change and marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
         if not rule_result and not keep_all:
             continue
-        before = text[max(0, m.start() - 24) : m.start()]
-        clause = _enclosing(clauses, m.start())
-        if _is_change(m, before):
+        if change:
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
             found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
                                   baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")],
                                   baseline_value=_number(m.group("a")), rule_result=rule_result))
+            prev = found[-1] if rule_result else prev
             continue
         value = _number(m.group("a"))
         value_max = _number(m.group("b")) if m.group("b") else None
@@ -304,6 +219,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             continue  # "3-2" or a date-like pair is no range
         bound = "up-to" if text.endswith("sub-", 0, m.start()) else _bound(before)
         found.append(Quantity(value, value_max, unit, bound, m.start(), m.end(), m.group(0), clause, rule_result=rule_result))
+        prev = found[-1] if rule_result else prev
     for m in _FRACTION.finditer(text):
         value = round(100 * int(m.group("a")) / int(m.group("d")), 1)
         vmax = round(100 * int(m.group("b")) / int(m.group("e")), 1) if m.group("b") else None

@@ -44,7 +44,7 @@ _SIXTHS = re.compile(r"\b(?P<n>one|two)[- ](?P<d>sixths?|thirds?|quarters?|fifth
 _DIGIT_FRACTION = re.compile(r"\b(?:only|just|using|uses?|with|requires?|requiring)\s+(?:about\s+)?(?P<a>[1-9])/(?P<d>[2-9]|1\d)\b(?!/)")
 _RANK = re.compile(
     r"\b(?:rank(?:s|ed|ing)?|plac(?:es|ed|ing))\s+(?:the\s+|at\s+|as\s+)?(?P<w>first|second|third|fourth|fifth)\b"
-    r"|\b(?P<w2>first|second|third|fourth|fifth)\s+place\b"
+    r"|(?<!\bin\sthe\s)\b(?P<w2>first|second|third|fourth|fifth)\s+place\b"  # not the idiom "in the first place"
     r"|\b(?P<w3>first|second|third|fourth|fifth)\s+(?:in|on|among|out\s+of)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:ranking|leaderboard|track|task|challenge|competition)",
     re.I,
 )

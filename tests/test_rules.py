@@ -124,6 +124,7 @@ QUANTITIES = [
     # statistics and the baselines' own numbers are not claims
     ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
     ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
+    ("it improves over prior methods (6.1% increase in recall) and beats X (71.2%)", [(6.1, None, "%", "exact")]),
     ("it steps: 1) encode 2) decode", []),
     ("a Cultural Probe Dataset (CPD) of 200 prompts", []),
     ("Our contributions are threefold: (i) we", []),
@@ -134,7 +135,48 @@ QUANTITIES = [
     # a change after "e.g.", a size that is a saving
     ("a memory reduction (e.g., from 15.8 GB to 3.2 GB); backbones only 35% the size of the original",
      [(3.2, None, "abs", "exact"), (35, None, "%", "exact")]),
+    # a bare decimal listed after a result of the same unit is one too; whole numbers in a list may be settings
+    ("reaching IoU scores of 71.25, 64.80, and 58.13 on three sets", [(71.25, None, "abs", "exact"), (64.8, None, "abs", "exact"), (58.13, None, "abs", "exact")]),
+    ("it lifts the mean by 2.4 points on Set-1, 1.7 on Set-2 and 3.1 on Set-3", [(2.4, None, "abs", "exact"), (1.7, None, "abs", "exact"), (3.1, None, "abs", "exact")]),
+    ("it reaches a score of 41.2 on one split and 12 on another", [(41.2, None, "abs", "exact")]),
+    ("it reaches 50.2 mAP on one split and 55.7 NDS on another; an error of 0.42m indoors, 3.15m outdoors",
+     [(50.2, None, "abs", "exact"), (55.7, None, "abs", "exact"), (0.42, None, "abs", "exact"), (3.15, None, "abs", "exact")]),
+    # the level a change reaches, without "from": a decimal, or a number with a time or size unit
+    ("it lowers the mean error to 0.412 and cuts peak memory to 5 GB", [(0.412, None, "abs", "exact"), (5, None, "abs", "exact")]),
+    ("adding the prior drops recall to 0.615; it brings decoding time to about 2 seconds", [(0.615, None, "abs", "exact"), (2, None, "abs", "about")]),
+    ("it raises the number of agents to 12 and lifts 2D features to 3D", []),
+    # a decimal named right before by a metric or a verb of scoring; whole numbers there are versions or counts
+    ("the probe reaches AUC 0.812, recall 0.774; it scores 48.3 on one set and exceeds 0.90 agreement", [
+        (0.812, None, "abs", "exact"), (0.774, None, "abs", "exact"), (48.3, None, "abs", "exact"), (0.9, None, "abs", "exact")]),
+    ("a median Dice score over 0.91 and a boundary distance under 0.7 mm", [(0.91, None, "abs", "at-least"), (0.7, None, "abs", "up-to")]),
+    ("the held-out accuracy was 0.874 and its AUROC around 0.81", [(0.874, None, "abs", "exact"), (0.81, None, "abs", "about")]),
+    ("scoring 40 agents with Gemini 2.5 and Llama 3.1", []),
+    # a decimal in parentheses right after its metric or a superlative; a setting in parentheses is not a result
+    ("it shows high specificity (0.931) and the lowest error-rate-score (1.208), with a learning rate (0.0003)",
+     [(0.931, None, "abs", "exact"), (1.208, None, "abs", "exact")]),
+    # "A to B" marked as a change (from the baseline of A, in parentheses after a verb of change, with its delta, or an arrow)
+    ("it lifts recall from a default prior of 31.5% to 64.2%; it boosts accuracy (12.5% to 40.1%); BLEU 21.07 to 24.39 (+3.3)",
+     [(64.2, None, "%", "exact"), (40.1, None, "%", "exact"), (24.39, None, "abs", "exact"), (3.3, None, "abs", "exact")]),
+    ("quality rises from 0.612 to 0.655 and solved cases go 12 -> 19; counts ranging from 0.5 to 2.5. Tiles run from 3 to 10 cm per pixel",
+     [(0.655, None, "abs", "exact"), (19, None, "abs", "exact")]),
+    ("it gains +12pp on X (40 -> 52)", [(12, None, "%", "exact")]),  # the pair restates the gain
+    ("a 1.4x to 3.5x speedup, and it doubles the held-out accuracy on the real, unseen user dialogues (8.5% to 17.2%)",
+     [(1.4, 3.5, "x", "exact"), (17.2, None, "%", "exact")]),
+    # settings, thresholds and metric names are not results
+    ("sampled at T=0.2 and T=0.9 with threshold t=0.55; it correlates at r=0.91", [(0.91, None, "abs", "exact")]),
+    ("labels were validated with high agreement (Cohen's kappa = 0.87); mAP at 50% IoU is 61.2%; the 95% Hausdorff distance drops",
+     [(61.2, None, "%", "exact")]),
+    ("it keeps 91.5% accuracy at 60% weight sparsity and under 20% label noise, and runs at 30 percent masking ratio",
+     [(91.5, None, "%", "exact")]),
+    ("the Test Set of 350 cases, Pass@1 and Recall@10, matter in the first place", []),
+    ("runs with (depth=3) and (top_k=5) keep MAE = 412 cm^2", [(412, None, "abs", "exact")]),
+    ("signals at a sampling rate of 50 Hz with a batch size of 8 reach an error rate of 0.042", [(0.042, None, "abs", "exact")]),
+    ("it needs only 2.5 GB of memory and just 0.3 GPU days, with only 1.2M parameters and only 300 examples",
+     [(2.5, None, "abs", "exact"), (0.3, None, "abs", "exact")]),
+    ("the sweep, yielding 1,250 graded answers, obtains 0.83 F-measure and yields 0.61 on the hard split",
+     [(0.83, None, "abs", "exact"), (0.61, None, "abs", "exact")]),
     # sizes written as products are not multiples
+    (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
 ]
 

@@ -1,0 +1,227 @@
+"""The wording around a number that makes it a result of the paper's own work, or a set-up size, a setting,
+a statistic or a baseline's figure; and the wording that makes "A to B" a change rather than a range.
+
+`candidates.find_quantities` reads every number; these rules decide its `rule_result` (pure regex logic
+over the clean text of `normalize`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# "ranging from 2.3 to 128.4 times" is a range, not a change.
+_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
+
+# What a bare number must be followed by to count as a measured result (else it is set-up).
+_METRICS = (
+    r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation|"
+    r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
+)
+_ABS_AFTER = re.compile(
+    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    + _METRICS + r")\b",
+    re.I,
+)
+# "outperforms the best baseline by 3.5": a bare number is the size of a gain.
+_GAIN_BY = re.compile(
+    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly)\s+|~|[>≥]\s*)?"
+    r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
+    re.I,
+)
+_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
+# A level reached, named before it: "a PDMS of 90.3", "an mAP50 of 0.80", "a median error of 7.2", "AUC = 0.78",
+# "AUP: 0.91", "achieves 0.455".
+_LEVEL_BEFORE = re.compile(
+    r"(?:\b[a-z]?[A-Z][A-Za-z0-9@\-]{1,9}\)?|\b(?:error|errors|rates?|loss|precision|recall|sensitivity|specificity|latency|"
+    r"throughput|emissions?|correlation|"
+    r"kWh|size|speed|overhead|consumption))\s+of\s*(?:only\s+|just\s+|merely\s+)?(?:about\s+|approximately\s+|around\s+|~|≈)?$"
+    r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
+    r"|\b(?:achiev|reach|attain)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
+)
+# A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
+# "exceeds 0.91", "yields 0.82", "a Dice score over 0.98" (whole numbers there are versions and counts: "scoring 50
+# agents", "yielding 8,103 preferences").
+_DECIMAL_LEVEL_BEFORE = re.compile(
+    r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
+    r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
+    r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
+    r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
+    re.I,
+)
+# A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in
+# parentheses after "outperforming X (" are rejected before this is read).
+_METRIC_PAREN = re.compile(
+    r"(?:\b(?:accuracy|precision|recall|sensitivity|specificity|scores?|F1|AUC|AUROC|AUPRC|Dice|DSC|m?IoU|SSIM|PSNR|LPIPS|FID|"
+    r"BLEU|ROUGE[-\w]*|CIDEr|METEOR|MAE|RMSE|NDCG(?:@\d+)?|MRR|mAP[@\d.:]*|kappa|correlation|perplexity|[\w-]+-score)"
+    r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
+    re.I,
+)
+_PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
+# A whole number after these is a count or a setting: "an All Set of 470 cases", "Evaluation of 13 models",
+# "a sampling rate of 14 Hz", "a batch size of 2", "(depth=2)", "(B_probe=3)".
+_COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$|(?-i:\b[a-z][a-z_]*|\b[A-Za-z]+_\w*)\s*=\s*$", re.I)
+_POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
+# Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
+_LEVEL_AFTER = re.compile(
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|mJ\b|kWh\b|KB\b)"
+    r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
+    re.I,
+)
+_SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
+_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
+# "2nd place", "ranks 3rd": a leaderboard rank.
+_RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
+_RANK_BEFORE = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|plac(?:es|ing)|finish(?:ed|es|ing))\s+(?:#\s*)?$", re.I)
+# "4th on Track 2", "1st for Greek", "3rd of 40 teams", not "the 4th of July": a rank among entrants.
+_RANK_ON = re.compile(r"(?:st|nd|rd|th)\s+(?:on|in|for|of|among|out\s+of|overall)\b", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
+_FROM_TO_CHANGE = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:\b[ei]\.[ge]\.|[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
+    r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
+    re.I,
+)
+# "decreases the mean absolute error to 0.353", "drops F1 to 0.728": the level reached by a change (no "from").
+_CHANGED_TO = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift|fall|fell|rose|rise|push|bring|brought|shr[iu]nk)\w*"
+    r"(?:\s+[^\s.;,]+){0,5}?\s+to\s+(?:only\s+|just\s+|about\s+|approximately\s+|roughly\s+|around\s+|~|≈)?$",
+    re.I,
+)
+_TIME_OR_SIZE_AFTER = re.compile(r"\s?(?:[KMGT]B\b|ms\b|s\b|seconds?\b|minutes?\b|hours?\b|mm\b|cm\b|Å|°)")
+# "only 0.16 GFLOPs of overhead", "just 2 GB memory and 4 minutes": a small cost of time, memory, energy or
+# compute is a result ("only 1.5M parameters" or "only 500 examples" are set-up sizes, left to _SETUP_AFTER).
+_ONLY_COST = re.compile(r"\b(?:only|just|merely|a\s+mere)\s+(?:about\s+|approximately\s+|around\s+|~\s?|≈\s?)?$", re.I), re.compile(
+    r"\s?(?:[KMGT]i?B\b|pJ\b|mJ\b|J\b|kWh\b|m?W\b|[KMGT]?FLOPs\b|GMACs\b|s\b|sec(?:ond)?s?\b(?!\s+of)|minutes?\b|mins?\b|"
+    r"hours?\b(?!\s+of)|GPU[\s-](?:hours?|days?)\b|days?\b(?!\s+of))"
+)
+# A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
+_ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
+_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
+# Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
+_NOT_A_RESULT_BEFORE = re.compile(
+    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
+    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-)\s*$|\btop\s$", re.I
+)
+_NOT_A_RESULT_AFTER = re.compile(
+    r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
+)  # "95% Hausdorff distance" is HD95, a metric's name
+# A setting, not a result: "runs at T=0.7", "with threshold t=0.70"; an agreement that validates the data:
+# "human-validated at kappa=0.81", "inter-rater agreement (Fleiss' kappa = 0.82)".
+_SETTING_BEFORE = re.compile(
+    r"(?<!correlates\s)(?<!correlated\s)\b(?:at|under|with|threshold|when)\s+(?:[A-Za-z]\s*=\s*[\d.]+,?\s+(?:and\s+)?)*[A-Za-z]\s*=\s*$"
+    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$",
+    re.I,
+)
+# "at 50% expert sparsity", "under 10% observational noise", "At 5% labeling ratio": the condition a result is
+# measured under (a share of the data or the model left, corrupted or hidden), not a result.
+_CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s+)?$", re.I), re.compile(
+    r"\s*(?:[a-z]+\s+)?(?:sparsity|noise|corruption|coverage|contamination|missing(?:ness)?|label(?:l?ing|l?ed|s)?|ratios?|blending|"
+    r"strength|pruning|masking|occlusion|cloud|poison\w*|perturbation|dropout|compression\s+ratio)\b", re.I)
+# "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
+_AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
+# "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
+# "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
+_GAIN_AFTER = re.compile(
+    r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
+    r"less|faster|relative\b|absolute\b)", re.I
+)
+# "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
+_VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
+# A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
+_SETUP_AFTER = re.compile(
+    r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
+    r"examples|samples|models|benchmarks|GPUs?|hours of|epochs|steps|images|papers|days|prompts|questions|problems|"
+    r"instances|sentences|documents|videos|participants|subjects|patients|annotators|queries|pairs|classes|categories)",
+    re.I,
+)
+
+
+def _joined_by_to(m: re.Match[str]) -> bool:
+    """"28.9 to 5.6": a pair that is a change (after "from") or a range, not "28.9-35.1"."""
+    return (m.group("sep") or "").strip() in {"to", "->", "→"}
+
+
+# "A to B" is a change, not a range, when it follows "from <the baseline> of", sits in parentheses after a verb
+# of change ("boosts accuracy (49.07% to 60.69%)") or comes with its delta ("16.12 to 17.70 (+9.80%)").
+_FROM_OF = re.compile(r"\bfrom\s+(?:(?:a|an|the)\s+)?(?:[\w@\-]+\s+){0,4}of\s*$", re.I)
+_CHANGE_PAREN = re.compile(
+    r"\b(?:improv|boost|increas|rais|doubl|tripl|outperform|reduc|lower|cut|lift|enhanc|elevat|drop|declin)\w*\b(?:[^.;()]|\.(?=\d)){0,90}\(\s*$", re.I
+)
+_RESTATED = re.compile(r"(?:[+\-−]|\bby\s+)\d[\d.]*\s?(?:%|pp|points?)?(?:\s+[\w@\-]+){0,5}\s*\(\s*$", re.I)
+_DELTA_AFTER = re.compile(r"\s*\(\s*[+\-−]\s?\d")
+
+
+def is_change(text: str, m: re.Match[str], before: str) -> bool:
+    """"from 28.9 to 5.6", "30 -> 74": one claim, value B, baseline A ("ranging from A to B" is a range)."""
+    sep = (m.group("sep") or "").strip()
+    if sep in {"->", "→"}:
+        return True
+    if sep != "to" or _RANGE_FROM.search(before):
+        return False
+    return bool(re.search(r"\bfrom\s*$", before)) or marked_change(text, m)
+
+
+def marked_change(text: str, m: re.Match[str]) -> bool:
+    """A pair the wording marks as a change, so a result whatever its unit: an arrow, "from the baseline of A to B",
+    "boosts accuracy (A to B)", "A to B (+9.8%)", or "from A to B.C" (a plain "from 3 to 10 cm" is often a set-up)."""
+    sep = (m.group("sep") or "").strip()
+    wide = text[max(0, m.start() - 90) : m.start()]
+    if _RESTATED.search(wide):
+        return False  # "+30pp on X (38 -> 68)": the gain just given, restated
+    if sep in {"->", "→"}:
+        return True
+    if sep != "to":
+        return False
+    from_of = _FROM_OF.search(wide)
+    return bool((from_of and not _RANGE_FROM.search(wide, 0, from_of.start() + 5)) or _CHANGE_PAREN.search(wide)
+                or _DELTA_AFTER.match(text, m.end()) or (re.search(r"\bfrom\s*$", wide) and "." in m.group("b")))
+
+
+def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
+    """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
+    None (falsy) when nothing marks the number either way: a list may still make it a result."""
+    after = text[m.end() : m.end() + 24]
+    before = text[max(0, m.start() - 20) : m.start()]
+    if _VERSUS_BEFORE.search(before) or (
+        _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+        and not _GAIN_AFTER.match(after)
+    ):
+        return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
+    if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
+        return False
+    if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
+        return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
+    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
+        return False
+    if unit != "abs":
+        return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
+    if re.match(r"\d{4}$", m.group("a")) and 1900 < float(m.group("a")) < 2100:
+        return False
+    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+        return True  # "reducing its size from 12B to 2B": a change, whatever its unit
+    if _LEVEL_AFTER.match(after):
+        return True  # "31 images/s" before "31 images"
+    if _ONLY_COST[0].search(text, max(0, m.start() - 30), m.start()) and _ONLY_COST[1].match(after):
+        return True  # "requiring only 3.9 GB of memory", "in just 0.1 GPU days": a cost of the method
+    if _SETUP_AFTER.match(after):
+        return False
+    if _CHANGED_TO.search(text[max(0, m.start() - 80) : m.start()]) and ("." in m.group("a") or _TIME_OR_SIZE_AFTER.match(after)):
+        return True  # "improves IS to 316.9", "reducing GPU memory to 6.1 GB": the level a change reaches
+    if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
+        return True
+    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)) or (
+        _RANK_ON.match(after) and not _THE_BEFORE.search(before)
+    ):
+        return True
+    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
+        return True
+    decimal = "." in m.group("a")
+    if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):
+        return True
+    if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
+        return True
+    if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
+        return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
+    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
