@@ -12,9 +12,13 @@ from functools import lru_cache
 
 from extractor.candidates import Quantity
 from extractor.cues import compile_cue
+from extractor.number_words import ORDINALS
 
-_SPEED = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
-_TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+# Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
+# deployment", "time-lapse videos", "time series").
+_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse)\b)"
+_SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+_TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
@@ -26,7 +30,7 @@ _REDUCE = re.compile(
 _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
-_ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
+_ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
 # The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
@@ -46,7 +50,13 @@ _RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseli
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
                        r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
+# A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
+_COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
+                         r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
+_COST_USE = re.compile(r"\b(?:only|just|merely|using|uses?|requir\w*|prun\w*|remov\w*|discard\w*|skip\w*|evict\w*|activat\w*)\s+"
+                       r"(?:up\s+to\s+|about\s+|approximately\s+|around\s+|over\s+|less\s+than\s+|~)?$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
@@ -58,6 +68,9 @@ _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
                      r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|a\s+(?:\w+\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
+_NEXT_SIGN = re.compile(r"\+\s?$")
+# A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
+_PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +115,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
     for i in reversed(range(len(quantities))):
         q = quantities[i]
         before, after = windows[i]
-        phrase = _PHRASE_END.split(after, maxsplit=1)[0]
+        phrase = _NEXT_SIGN.sub("", _PHRASE_END.split(after, maxsplit=1)[0])  # "71.2% accuracy (+3.4%)": the "+" is the next number's
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
             cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
@@ -120,6 +133,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
+            if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
+                cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
@@ -139,6 +154,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
             if q.baseline_value != q.value:
                 cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
+            if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
+                better = (q.value > q.baseline_value) != bool(_ERROR.search(before[-40:] + after[:30]))
+                cue = ("improvement", cue[1]) if better else ("other", cue[1])  # "accuracy from 68% to 28%": a loss
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
 
@@ -146,8 +164,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
 def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
     """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
     is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
-    if q.unit == "abs" and _RANK.search(after[:12] if _RANK.match(after) else before[-12:]):
-        return "other", "decrease"
+    if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
+                            or q.text.lower() in ORDINALS):
+        return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"
@@ -155,6 +174,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "score", "decrease"
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"
+    if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
+        return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
     return cue
 
 

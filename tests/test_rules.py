@@ -187,6 +187,22 @@ LABELS = [
     # a share of a reference is other, whatever the verb before it
     ("the resulting models achieve up to 99% of the performance of the fully-trained models", [("other", "increase")]),
     ("which is 90% of the original performance", [("other", "increase")]),
+    # a number signed with a plus is a gain, whatever metric is named after it
+    ("the adapter yields +1.8 BLEU and +2.3 chrF on the held-out pairs", [("improvement", "increase")] * 2),
+    ("it reaches 71.2% accuracy (+3.4%) on the harder split", [("score", "increase"), ("improvement", "increase")]),
+    # an ordinal is a rank (SCHEMA: `other`)
+    ("Our entry is second in the overall ranking of the challenge", [("other", "decrease")]),
+    # a share of a cost the method uses or drops is a reduction (SCHEMA: "with 10% of the data")
+    ("it matches the teacher while using only 15% of the training data", [("reduction", "decrease")]),
+    ("pruning 70% of the visual tokens keeps the answers intact", [("reduction", "decrease")]),
+    ("topics cover 25.3% of the dataset", [("other", "increase")]),  # a share described, not a cost cut
+    # "test-time", "real-time" and "time series" name things, not a time measured
+    ("test-time scaling raises accuracy by 6% on math", [("improvement", "increase")]),
+    ("it achieves 91% accuracy in real-time deployment", [("score", "increase")]),
+    # a level with the level it started from: a gain when it gets better, a loss when it gets worse
+    ("With retrieval, answer accuracy goes from 41.2% to 63.5%.", [("improvement", "increase")]),
+    ("the planner goes from 90% to 12% plan accuracy as tasks grow", [("other", "decrease")]),
+    ("the error goes from 0.31 to 0.12 mm", [("improvement", "decrease")]),  # an error gets better by falling
 ]
 
 
