@@ -29,6 +29,10 @@ _REDUCE = re.compile(
 )
 _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
+# Metrics whose level a number states when no other wording says what it is.
+_LEVEL_METRIC = re.compile(r"precision|recall|\b(?:success|pass|error|hit|win|detection|identification)\s+rates?\b|"
+                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+_CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
 # The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
@@ -112,6 +116,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
     """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
     windows = [_windows(text, q, quantities) for q in quantities]
     cues: list[tuple[str, str] | None] = [None] * len(quantities)
+    levels = [False] * len(quantities)  # no wording but the name of a metric next to it: "a CER of 0.78%"
     for i in reversed(range(len(quantities))):
         q = quantities[i]
         before, after = windows[i]
@@ -135,11 +140,15 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
+            named_phrase = f"{named.group(1) if named else ''} {phrase}"
+            levels[i] = cues[i] is None and bool(_LEVEL_METRIC.search(named_phrase)) and not _CHANGE_WORD.search(named_phrase)
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
         if cue is None and i and quantities[i - 1].clause == q.clause:
             cue = (labels[-1].kind, labels[-1].direction)  # no wording of its own: as the number before it
+        if cue is None and levels[i]:
+            cue = ("score", "increase")  # "a CER of 0.78%", "(8.27% CER on IAM)": a level, no gain or cost said
         if cue is None:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]

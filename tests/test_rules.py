@@ -203,6 +203,9 @@ LABELS = [
     ("With retrieval, answer accuracy goes from 41.2% to 63.5%.", [("improvement", "increase")]),
     ("the planner goes from 90% to 12% plan accuracy as tasks grow", [("other", "decrease")]),
     ("the error goes from 0.31 to 0.12 mm", [("improvement", "decrease")]),  # an error gets better by falling
+    # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
+    ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
+    ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
 ]
 
 
