@@ -23,14 +23,14 @@ _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|second
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\b|decreas\w*|"
+    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
 _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
-_SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
+_SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
-_LEVEL_METRIC = re.compile(r"precision|recall|\b(?:success|pass|error|hit|win|detection|identification)\s+rates?\b|"
+_LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
                            r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
@@ -72,6 +72,7 @@ _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
                      r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|a\s+(?:\w+\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
+_ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -138,6 +139,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
+            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
+                cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
             named_phrase = f"{named.group(1) if named else ''} {phrase}"
@@ -176,6 +179,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
+    if q.unit == "abs" and q.text.startswith("$"):
+        return "other", "decrease"  # "costs about $1-2 per task": money spent is a budget (SCHEMA)
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"

@@ -206,6 +206,14 @@ LABELS = [
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
+    ("the grader reports per-class accuracies of 91.5% and 88.0%", [("score", "increase")] * 2),
+    ("the filter shows a refusal rate of 12.5% on the benign set", [("score", "increase")]),
+    # "only" cuts a cost when it governs the number; before a level it only says the level is low
+    ("the strongest agent achieves only a 31.4% success rate", [("score", "increase")]),
+    ("a probe trained only on surface cues reaches an accuracy (71.3%) close to the LLM", [("score", "increase")]),
+    ("it tunes only 0.4% of the weights", [("reduction", "decrease")]),
+    # money spent is a budget (SCHEMA: `other`)
+    ("the whole audit costs about $3 per model", [("other", "decrease")]),
 ]
 
 
