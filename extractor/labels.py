@@ -27,7 +27,7 @@ _REDUCE = re.compile(
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
-_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
+_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|\befficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
@@ -66,13 +66,15 @@ _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|s
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
 _NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
-_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
+_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
-                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|a\s+(?:\w+\s+)?)?$", re.I)
+                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 _ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
+_SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
+_BY_END = re.compile(r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -133,12 +135,16 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 its_metric, *rest = _PHRASE_END.split(before, maxsplit=1)
                 if _SCORE.search(its_metric) and rest:
                     before = rest[0]  # "18% EM score on X, 8% on Y": the score is 18%'s ("8.5x faster ..., 3x ..." shares "faster")
+                elif _SIBLING.match(before):
+                    before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
             named = _NAMED_BEFORE.search(before)
-            cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
+            if cues[i] is None and _BY_END.search(before) and _MARGIN.search(text[q.clause.start : q.start]):
+                cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
             if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
@@ -171,6 +177,11 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cue = ("improvement", cue[1]) if better else ("other", cue[1])  # "accuracy from 68% to 28%": a loss
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
+
+
+def _named_level(named: str) -> tuple[str, str] | None:
+    """"reaching an mAP of 50.6%": a metric named right before the number states its level."""
+    return ("score", "increase") if _LEVEL_METRIC.search(named) and not _CHANGE_WORD.search(named) else None
 
 
 def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:

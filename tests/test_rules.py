@@ -212,6 +212,13 @@ LABELS = [
     ("the strongest agent achieves only a 31.4% success rate", [("score", "increase")]),
     ("a probe trained only on surface cues reaches an accuracy (71.3%) close to the LLM", [("score", "increase")]),
     ("it tunes only 0.4% of the weights", [("reduction", "decrease")]),
+    # a metric named right before the number states a level, whatever wording stands further back
+    ("the detector, which generalises more robustly, reaches an mAP of 47.2%", [("score", "increase")]),
+    ("the fused model achieves a concordance correlation coefficient (CCC) of 0.61", [("score", "increase")]),
+    # gains listed with their own metrics share the gain; a margin's verb may stand far back
+    ("it brings improvements of 4.1% in accuracy and 2.7% in macro-F1", [("improvement", "increase")] * 2),
+    ("an absolute increase in accuracy of up to 6%", [("improvement", "increase")]),
+    ("it outperforms the strongest open models (Model-A-70B, Model-B-72B, Model-C-8x22B) by 5-9%", [("improvement", "increase")]),
     # money spent is a budget (SCHEMA: `other`)
     ("the whole audit costs about $3 per model", [("other", "decrease")]),
 ]
