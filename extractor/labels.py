@@ -21,6 +21,8 @@ _SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?u
 _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
+_RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
+                        r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|"
@@ -53,7 +55,7 @@ _RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseli
 # A leaderboard rank: "2nd place", "ranks first".
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
-                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
+                       r"uncompressed|unpruned|dense|full-parameter|target)\b", re.I)
 # A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
 _COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
                          r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
@@ -164,6 +166,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         cue = _level_cue(q, cue, before, after)
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
+        if cue[0] == "improvement" and _RATE_GAIN.match(after):
+            cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
         metric = _metric(after, before, cue[0])
