@@ -219,6 +219,9 @@ LABELS = [
     ("it brings improvements of 4.1% in accuracy and 2.7% in macro-F1", [("improvement", "increase")] * 2),
     ("an absolute increase in accuracy of up to 6%", [("improvement", "increase")]),
     ("it outperforms the strongest open models (Model-A-70B, Model-B-72B, Model-C-8x22B) by 5-9%", [("improvement", "increase")]),
+    ("the tracer outperforms large proprietary models such as Model-2.5-Pro and Model-4-Large by up to 12.4%", [("improvement", "increase")]),
+    ("it outperforms the baseline across all eleven noisy and clean evaluation settings, despite trailing the best model by 6%",
+     [("other", "increase")]),
     # more throughput is a speed-up, whatever the word for the gain (SCHEMA)
     ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
     ("it keeps around 97% of the target model's quality", [("other", "increase")]),
