@@ -224,7 +224,6 @@ LABELS = [
      [("other", "increase")]),
     # more throughput is a speed-up, whatever the word for the gain (SCHEMA)
     ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
-    ("it keeps around 97% of the target model's quality", [("other", "increase")]),
     # money spent is a budget (SCHEMA: `other`)
     ("the whole audit costs about $3 per model", [("other", "decrease")]),
 ]
