@@ -1,207 +1,17 @@
 """Rules that label what `candidates` found and guess the paper-level fields from keywords.
 
 These are the rules-alone answers (`extract --no-model`) and the defaults the model may
-override. Pure functions over clean text: no model, no I/O.
+override. Pure functions over clean text: no model, no I/O. The claim labels live in
+`claim_labels` (re-exported here); this module holds the paper-level fields.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from extractor.candidates import Quantity
+from extractor.claim_labels import ClaimLabel, label_claims
 from extractor.cues import Literals, Pruned, may_match
-
-_SPEED = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|(?<!of the )\btime\b|\brun-?time\b|quicker|tokens?/s|per second", re.I)
-_TIME = re.compile(r"latency|(?<!of the )\btime\b|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
-# "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
-_TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
-_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
-_REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\b|decreas\w*|"
-    r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
-    re.I,
-)
-_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|efficien\w*", re.I)
-_SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accuracy|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
-_COST = re.compile(r"budget|\$|dollars", re.I)
-_ERROR = re.compile(r"error|WER|CER|perplexity|FID|loss", re.I)
-# The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
-_PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
-_DEGRADE = re.compile(
-    r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
-    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
-    r"|^\s*(?:drop|decline)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
-    r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
-    re.I,
-)
-# "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
-_OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
-_CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
-# A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
-_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
-_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
-# A leaderboard rank: "2nd place", "ranks first".
-# "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
-_SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
-                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
-_RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
-# A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
-_RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
-_TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
-# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
-_NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
-_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
-# "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
-# cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
-_MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
-                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|a\s+(?:\w+\s+)?)?$", re.I)
-_LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
-
-
-@dataclass(frozen=True)
-class ClaimLabel:
-    kind: str
-    direction: str
-    metric: str
-    baseline: str | None
-
-
-def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
-    """Words before the number (from the clause start or the previous number) and after it."""
-    start = max([q.clause.start] + [o.end for o in others if o.end <= q.start])
-    end = min([q.clause.end] + [o.start for o in others if o.start >= q.end])
-    return text[max(start, q.start - 80) : q.start], text[q.end : min(end, q.end + 80)]
-
-
-def _cue(window: str, unit: str) -> tuple[str, str] | None:
-    """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups);
-    a loss of quality is a cost the paper reports, not a gain."""
-    if _DEGRADE.search(window):
-        return "other", "decrease"
-    if _OVERHEAD.search(window) and not _CUTS.search(window):
-        return "other", "increase"
-    if _SPEED.search(window):
-        return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
-    if _COST.search(window) and unit == "abs":
-        return "other", "decrease"
-    if _REDUCE.search(window):
-        return "reduction", "decrease"
-    if _IMPROVE.search(window):
-        return "improvement", "decrease" if _ERROR.search(window) else "increase"
-    if _SCORE.search(window):
-        return "score", "increase"
-    return None
-
-
-def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
-    """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
-    windows = [_windows(text, q, quantities) for q in quantities]
-    cues: list[tuple[str, str] | None] = [None] * len(quantities)
-    for i in reversed(range(len(quantities))):
-        q = quantities[i]
-        before, after = windows[i]
-        phrase = _PHRASE_END.split(after, maxsplit=1)[0]
-        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
-            cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
-        elif q.baseline_value is None and re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
-            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
-        else:
-            prev = quantities[i - 1] if i else None
-            if prev and prev.clause == q.clause and q.start - len(before) == prev.end:
-                its_metric, *rest = _PHRASE_END.split(before, maxsplit=1)
-                if _SCORE.search(its_metric) and rest:
-                    before = rest[0]  # "18% EM score on X, 8% on Y": the score is 18%'s ("8.5x faster ..., 3x ..." shares "faster")
-            named = _NAMED_BEFORE.search(before)
-            cues[i] = (named and _cue(named.group(1), q.unit)) or _cue(phrase, q.unit) or _cue(before, q.unit)
-            if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
-                cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
-            if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
-                cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
-    labels: list[ClaimLabel] = []
-    for i, q in enumerate(quantities):
-        cue = cues[i]
-        if cue is None and i and quantities[i - 1].clause == q.clause:
-            cue = (labels[-1].kind, labels[-1].direction)  # no wording of its own: as the number before it
-        if cue is None:
-            cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
-        before, after = windows[i]
-        cue = _level_cue(q, cue, before, after)
-        if cue[0] == "reduction" and _TIME_CUT.match(after):
-            cue = ("speedup", "decrease")
-        if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
-            cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
-        metric = _metric(after, before, cue[0])
-        if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
-            changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
-            metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
-            if q.baseline_value != q.value:
-                cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
-        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
-    return labels
-
-
-def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
-    """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
-    is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
-    if q.unit == "abs" and _RANK.search(after[:12] if _RANK.match(after) else before[-12:]):
-        return "other", "decrease"
-    if q.unit == "abs" and q.baseline_value is None:
-        if _RATE_UNIT.match(after):
-            return "score", "increase"
-        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
-            return "score", "decrease"
-    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
-        return "other", "increase"
-    return cue
-
-
-_METRIC_STOP = re.compile(
-    r"^(?:of|in|on|the|a|an|and|it|them|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
-    r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
-    r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
-    re.I,
-)
-
-
-# Verbs before "by" that say a number changed; the metric is the words after them.
-_CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
-# Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
-_CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
-
-
-def _metric(after: str, before: str, kind: str) -> str:
-    """The short noun phrase measured: words after the number, minus comparison words."""
-    words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
-    picked: list[str] = []
-    for w in (w.strip(".") for w in words):
-        if w.lower() in _CONDITION:
-            break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
-        if w and not _METRIC_STOP.match(w):
-            picked.append(w.lower())
-        if len(picked) == 3:
-            break
-    if picked:
-        return " ".join(picked)
-    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
-    words = [w for w in m.group(1).split() if not _CHANGE_VERB.match(w)] if m else []
-    if words and not _METRIC_STOP.match(words[-1]):
-        return " ".join(words).lower()  # "improves accuracy by 3 points": accuracy
-    return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
-
-
-_BASELINE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|relative\s+to|over|than|against|vs\.?|versus|from)\s+(?:the\s+)?"
-    r"([\w\-.+/ ]{2,50}?)(?=\s*(?:[,.;()]|\s(?:on|in|for|across|while|with|and|by|at|under)\b|$))",
-    re.I,
-)
-
-
-def _baseline(after: str) -> str | None:
-    m = _BASELINE.search(after)
-    return m.group(1).strip() if m else None
 
 
 # --- paper-level fields ---------------------------------------------------------------------
@@ -402,3 +212,6 @@ def _title_phrases(title: str) -> tuple[str, ...]:
     if not out:  # every phrase is long ("An Aerial Traffic Atomic Activity Recognition and ... Dataset"): its first words
         out = [" ".join(ordered[0].split()[:8])] if ordered else [title.lower()[:60]]
     return tuple(out)
+
+
+__all__ = ["ClaimLabel", "arch_counts", "guess_architecture", "guess_domain", "label_claims", "open_fields", "task_candidates"]

@@ -229,6 +229,45 @@ LABELS = [
     # a share of a reference is other, whatever the verb before it
     ("the resulting models achieve up to 99% of the performance of the fully-trained models", [("other", "increase")]),
     ("which is 90% of the original performance", [("other", "increase")]),
+    # a number signed with a plus is a gain, whatever metric is named after it
+    ("the adapter yields +1.8 BLEU and +2.3 chrF on the held-out pairs", [("improvement", "increase")] * 2),
+    ("it reaches 71.2% accuracy (+3.4%) on the harder split", [("score", "increase"), ("improvement", "increase")]),
+    # an ordinal is a rank (SCHEMA: `other`)
+    ("Our entry is second in the overall ranking of the challenge", [("other", "decrease")]),
+    # a share of a cost the method uses or drops is a reduction (SCHEMA: "with 10% of the data")
+    ("it matches the teacher while using only 15% of the training data", [("reduction", "decrease")]),
+    ("pruning 70% of the visual tokens keeps the answers intact", [("reduction", "decrease")]),
+    ("topics cover 25.3% of the dataset", [("other", "increase")]),  # a share described, not a cost cut
+    # "test-time", "real-time" and "time series" name things, not a time measured
+    ("test-time scaling raises accuracy by 6% on math", [("improvement", "increase")]),
+    ("it achieves 91% accuracy in real-time deployment", [("score", "increase")]),
+    # a level with the level it started from: a gain when it gets better, a loss when it gets worse
+    ("With retrieval, answer accuracy goes from 41.2% to 63.5%.", [("improvement", "increase")]),
+    ("the planner goes from 90% to 12% plan accuracy as tasks grow", [("other", "decrease")]),
+    ("the error goes from 0.31 to 0.12 mm", [("improvement", "decrease")]),  # an error gets better by falling
+    # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
+    ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
+    ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
+    ("the grader reports per-class accuracies of 91.5% and 88.0%", [("score", "increase")] * 2),
+    ("the filter shows a refusal rate of 12.5% on the benign set", [("score", "increase")]),
+    # "only" cuts a cost when it governs the number; before a level it only says the level is low
+    ("the strongest agent achieves only a 31.4% success rate", [("score", "increase")]),
+    ("a probe trained only on surface cues reaches an accuracy (71.3%) close to the LLM", [("score", "increase")]),
+    ("it tunes only 0.4% of the weights", [("reduction", "decrease")]),
+    # a metric named right before the number states a level, whatever wording stands further back
+    ("the detector, which generalises more robustly, reaches an mAP of 47.2%", [("score", "increase")]),
+    ("the fused model achieves a concordance correlation coefficient (CCC) of 0.61", [("score", "increase")]),
+    # gains listed with their own metrics share the gain; a margin's verb may stand far back
+    ("it brings improvements of 4.1% in accuracy and 2.7% in macro-F1", [("improvement", "increase")] * 2),
+    ("an absolute increase in accuracy of up to 6%", [("improvement", "increase")]),
+    ("it outperforms the strongest open models (Model-A-70B, Model-B-72B, Model-C-8x22B) by 5-9%", [("improvement", "increase")]),
+    ("the tracer outperforms large proprietary models such as Model-2.5-Pro and Model-4-Large by up to 12.4%", [("improvement", "increase")]),
+    ("it outperforms the baseline across all eleven noisy and clean evaluation settings, despite trailing the best model by 6%",
+     [("other", "increase")]),
+    # more throughput is a speed-up, whatever the word for the gain (SCHEMA)
+    ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
+    # money spent is a budget (SCHEMA: `other`)
+    ("the whole audit costs about $3 per model", [("other", "decrease")]),
 ]
 
 

@@ -1,0 +1,259 @@
+"""Rules that label each number `candidates` found: its kind, direction, metric and baseline.
+
+The rules-alone labels (`extract --no-model`) and the features and fallback of the learned claims
+model. SCHEMA's conventions for kinds are written here (levels are scores, ranks and budgets are
+`other`, time cuts are speed-ups, ...). Pure functions over clean text: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.candidates import Quantity
+from extractor.number_words import ORDINALS
+
+# Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
+# deployment", "time-lapse videos", "time series").
+_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse)\b)"
+_SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+_TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
+# "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
+_TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
+_RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
+                        r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
+_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
+_REDUCE = re.compile(
+    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|"
+    r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
+    re.I,
+)
+_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|\befficien\w*", re.I)
+_SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
+# Metrics whose level a number states when no other wording says what it is.
+_LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
+                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+_CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
+_COST = re.compile(r"budget|\$|dollars", re.I)
+_ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
+# The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
+_PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
+_DEGRADE = re.compile(
+    r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
+    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
+    r"|^\s*(?:drop|decline)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
+    r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
+    re.I,
+)
+# "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
+_OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
+_CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
+# A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
+_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
+_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
+# A leaderboard rank: "2nd place", "ranks first".
+# "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
+_SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
+                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
+# A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
+_COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
+                         r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
+_COST_USE = re.compile(r"\b(?:only|just|merely|using|uses?|requir\w*|prun\w*|remov\w*|discard\w*|skip\w*|evict\w*|activat\w*)\s+"
+                       r"(?:up\s+to\s+|about\s+|approximately\s+|around\s+|over\s+|less\s+than\s+|~)?$", re.I)
+_RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
+# A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
+_RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
+_TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
+# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
+_NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
+# "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
+# cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
+_MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
+                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
+_ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
+_SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
+_BY_END = re.compile(r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+# "outperforms X, Y and Z (...) by": the gain verb of a margin, however far back in the clause ("2.5" is no sentence end).
+_GAIN_FAR = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b"
+                       r"(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|trail|lag|despite)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
+_NEXT_SIGN = re.compile(r"\+\s?$")
+# A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
+_PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
+
+
+@dataclass(frozen=True)
+class ClaimLabel:
+    kind: str
+    direction: str
+    metric: str
+    baseline: str | None
+
+
+def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
+    """Words before the number (from the clause start or the previous number) and after it."""
+    start = max([q.clause.start] + [o.end for o in others if o.end <= q.start])
+    end = min([q.clause.end] + [o.start for o in others if o.start >= q.end])
+    return text[max(start, q.start - 80) : q.start], text[q.end : min(end, q.end + 80)]
+
+
+def _cue(window: str, unit: str) -> tuple[str, str] | None:
+    """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups);
+    a loss of quality is a cost the paper reports, not a gain."""
+    if _DEGRADE.search(window):
+        return "other", "decrease"
+    if _OVERHEAD.search(window) and not _CUTS.search(window):
+        return "other", "increase"
+    if _SPEED.search(window):
+        return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
+    if _COST.search(window) and unit == "abs":
+        return "other", "decrease"
+    if _REDUCE.search(window):
+        return "reduction", "decrease"
+    if _IMPROVE.search(window):
+        return "improvement", "decrease" if _ERROR.search(window) else "increase"
+    if _SCORE.search(window):
+        return "score", "increase"
+    return None
+
+
+def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
+    """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
+    windows = [_windows(text, q, quantities) for q in quantities]
+    cues: list[tuple[str, str] | None] = [None] * len(quantities)
+    levels = [False] * len(quantities)  # no wording but the name of a metric next to it: "a CER of 0.78%"
+    for i in reversed(range(len(quantities))):
+        q = quantities[i]
+        before, after = windows[i]
+        phrase = _NEXT_SIGN.sub("", _PHRASE_END.split(after, maxsplit=1)[0])  # "71.2% accuracy (+3.4%)": the "+" is the next number's
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
+            cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
+        elif q.baseline_value is None and re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
+            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
+        else:
+            prev = quantities[i - 1] if i else None
+            if prev and prev.clause == q.clause and q.start - len(before) == prev.end:
+                its_metric, *rest = _PHRASE_END.split(before, maxsplit=1)
+                if _SCORE.search(its_metric) and rest:
+                    before = rest[0]  # "18% EM score on X, 8% on Y": the score is 18%'s ("8.5x faster ..., 3x ..." shares "faster")
+                elif _SIBLING.match(before):
+                    before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
+            named = _NAMED_BEFORE.search(before)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
+                cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
+            if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
+                cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
+            if cues[i] is None and _BY_END.search(before) and _GAIN_FAR.search(text[q.clause.start : q.start]):
+                cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
+            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
+                cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
+            if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
+                cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
+            named_phrase = f"{named.group(1) if named else ''} {phrase}"
+            levels[i] = cues[i] is None and bool(_LEVEL_METRIC.search(named_phrase)) and not _CHANGE_WORD.search(named_phrase)
+    labels: list[ClaimLabel] = []
+    for i, q in enumerate(quantities):
+        cue = cues[i]
+        if cue is None and i and quantities[i - 1].clause == q.clause:
+            cue = (labels[-1].kind, labels[-1].direction)  # no wording of its own: as the number before it
+        if cue is None and levels[i]:
+            cue = ("score", "increase")  # "a CER of 0.78%", "(8.27% CER on IAM)": a level, no gain or cost said
+        if cue is None:
+            cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
+        before, after = windows[i]
+        cue = _level_cue(q, cue, before, after)
+        if cue[0] == "reduction" and _TIME_CUT.match(after):
+            cue = ("speedup", "decrease")
+        if cue[0] == "improvement" and _RATE_GAIN.match(after):
+            cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
+        if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
+            cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
+        metric = _metric(after, before, cue[0])
+        if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
+            changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
+            metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
+            if q.baseline_value != q.value:
+                cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
+            if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
+                better = (q.value > q.baseline_value) != bool(_ERROR.search(before[-40:] + after[:30]))
+                cue = ("improvement", cue[1]) if better else ("other", cue[1])  # "accuracy from 68% to 28%": a loss
+        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
+    return labels
+
+
+def _named_level(named: str) -> tuple[str, str] | None:
+    """"reaching an mAP of 50.6%": a metric named right before the number states its level."""
+    return ("score", "increase") if _LEVEL_METRIC.search(named) and not _CHANGE_WORD.search(named) else None
+
+
+def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
+    """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
+    is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
+    if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
+                            or q.text.lower() in ORDINALS):
+        return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
+    if q.unit == "abs" and q.text.startswith("$"):
+        return "other", "decrease"  # "costs about $1-2 per task": money spent is a budget (SCHEMA)
+    if q.unit == "abs" and q.baseline_value is None:
+        if _RATE_UNIT.match(after):
+            return "score", "increase"
+        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
+            return "score", "decrease"
+    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
+        return "other", "increase"
+    if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
+        return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
+    return cue
+
+
+_METRIC_STOP = re.compile(
+    r"^(?:of|in|on|the|a|an|and|it|them|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
+    r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
+    r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
+    re.I,
+)
+
+
+# Verbs before "by" that say a number changed; the metric is the words after them.
+_CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
+# Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
+_CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
+
+
+def _metric(after: str, before: str, kind: str) -> str:
+    """The short noun phrase measured: words after the number, minus comparison words."""
+    words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
+    picked: list[str] = []
+    for w in (w.strip(".") for w in words):
+        if w.lower() in _CONDITION:
+            break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
+        if w and not _METRIC_STOP.match(w):
+            picked.append(w.lower())
+        if len(picked) == 3:
+            break
+    if picked:
+        return " ".join(picked)
+    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
+    words = [w for w in m.group(1).split() if not _CHANGE_VERB.match(w)] if m else []
+    if words and not _METRIC_STOP.match(words[-1]):
+        return " ".join(words).lower()  # "improves accuracy by 3 points": accuracy
+    return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
+
+
+_BASELINE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|relative\s+to|over|than|against|vs\.?|versus|from)\s+(?:the\s+)?"
+    r"([\w\-.+/ ]{2,50}?)(?=\s*(?:[,.;()]|\s(?:on|in|for|across|while|with|and|by|at|under)\b|$))",
+    re.I,
+)
+
+
+def _baseline(after: str) -> str | None:
+    m = _BASELINE.search(after)
+    return m.group(1).strip() if m else None
+
+
+__all__ = ["ClaimLabel", "label_claims"]
