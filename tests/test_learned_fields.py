@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -42,6 +45,14 @@ def test_word_groups_are_l2_normalised_and_extra_features_pass_through():
     for prefix in ("t:", "a:"):
         assert sum(v * v for k, v in feats.items() if k.startswith(prefix)) == pytest.approx(1.0)
     assert feats["emb:0"] == 0.25
+
+
+def test_the_features_come_in_the_same_order_whatever_the_hash_seed():
+    """The model sums them in their order: a set's order would change the sums' last bits between processes."""
+    script = "from extractor.learned.fields import paper_features; print(list(paper_features('Fast Nets', 'We train fast nets on images.')))"
+    orders = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(orders) == 1 and "'a:fast nets'" in orders.pop()
 
 
 @pytest.mark.parametrize(

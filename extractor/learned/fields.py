@@ -57,9 +57,10 @@ def _raw_tables() -> dict[str, dict[str, dict]]:
 
 
 def _ngrams(text: str, prefix: str) -> dict[str, float]:
-    """Binary unigrams and bigrams, L2-normalised."""
+    """Binary unigrams and bigrams, L2-normalised, in the text's order (a set's order changes with the
+    hash seed, and with it the last bits of the model's sums from one process to the next)."""
     words = _WORD.findall(text.lower())
-    grams = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+    grams = dict.fromkeys(words) | dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:]))
     if not grams:
         return {}
     value = 1.0 / math.sqrt(len(grams))
