@@ -6,6 +6,7 @@ import json
 import math
 import random
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from extractor import labels, names, number_words
 from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, may_match, skip_ahead
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
-from extractor.learned.claims import candidates, labelled
+from extractor.learned.claims import Models, candidates, decide, judge, labelled, load_models, rules_alone, rules_decide
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
 from extractor.normalize import _RESIDUE, _residues, normalize
@@ -271,3 +272,22 @@ def test_a_labelling_reused_is_the_one_label_claims_gives():
         every_other = quantities[::2]
         for numbers in (quantities, accepted, every_other, []):
             assert labelled(text, numbers, (quantities, labels), (accepted, label_claims(text, accepted))) == label_claims(text, numbers)
+
+
+def test_the_rules_alone_are_what_judge_keeps_when_the_thresholds_leave_the_models_nothing():
+    shipped = load_models()
+    choice = {"drop": 1.0, "add": 1.0, "kind_confidence": 1.01}
+    models = Models(replace(shipped.filter, meta={**shipped.filter.meta, **choice}), shipped.kind)
+    assert rules_decide(models.choice)
+    for p_none in (0.0, 5e-324, 0.3, 1.0 - 2**-53, 1.0):
+        for rule_result in (True, False):
+            assert decide(p_none, {"score": 1.0, "other": 0.0}, rule_result, "other", models.choice) == ("other" if rule_result else "none")
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        kept = [j for j in judge(text, models) if j.kind != "none"]
+        assert rules_alone(text) == ([j.quantity for j in kept], [j.label for j in kept])
+
+
+def test_the_models_decide_below_the_thresholds_that_leave_them_nothing():
+    for drop, add, kind_confidence in ((0.99, 1.0, 1.01), (1.0, 0.9, 1.01), (1.0, 1.0, 1.0), (0.8, 0.7, 0.0)):
+        assert not rules_decide({"drop": drop, "add": add, "kind_confidence": kind_confidence})
