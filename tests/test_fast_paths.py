@@ -6,6 +6,7 @@ import json
 import math
 import random
 import re
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -291,3 +292,27 @@ def test_the_rules_alone_are_what_judge_keeps_when_the_thresholds_leave_the_mode
 def test_the_models_decide_below_the_thresholds_that_leave_them_nothing():
     for drop, add, kind_confidence in ((0.99, 1.0, 1.01), (1.0, 0.9, 1.01), (1.0, 1.0, 1.0), (0.8, 0.7, 0.0)):
         assert not rules_decide({"drop": drop, "add": add, "kind_confidence": kind_confidence})
+
+
+_WORDY = st.lists(st.sampled_from(PIECES + ["ΟΔΟΣ", "Σ.", "ς", "İ", "_", "a_b", "--", "(ACR)", "Net", "net", "\u00a0", "\u2003"]), max_size=30).map("".join)
+
+
+def _view_as_plain(title: str, text: str, name: str) -> None:
+    view = learned_names.PaperView(title, text)
+    assert view.words == Counter(k for k in map(names.key, text.split()) if k)
+    assert list(view.hits(name)) == list(names.word_hits(text, name, ignore_case=True))
+    assert list(view.hits(name, in_title=True)) == list(names.word_hits(title, name, ignore_case=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDY, _WORDY, st.sampled_from(["net", "NET", "ΟΔΟΣ", "İ", "x", "Z a", "ACR", "a_b"]))
+def test_paper_view_counts_and_finds_as_key_and_word_hits(title: str, text: str, name: str):
+    _view_as_plain(title, text, name)
+
+
+def test_paper_view_counts_and_finds_as_key_and_word_hits_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        title, text = normalize(paper["title"]).text, normalize(paper["abstract"]).text
+        for c in learned_names.gather(title, text):
+            _view_as_plain(title, text, c.text)
