@@ -22,7 +22,7 @@ from extractor.learned import names as learned_names
 from extractor.learned.claims import Models, candidates, decide, judge, labelled, load_models, rules_alone, rules_decide
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
-from extractor.normalize import _RESIDUE, _residues, normalize
+from extractor.normalize import _RESIDUE, _normalize, _residues, normalize
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
 
@@ -316,3 +316,27 @@ def test_paper_view_counts_and_finds_as_key_and_word_hits_over_the_bundled_abstr
         title, text = normalize(paper["title"]).text, normalize(paper["abstract"]).text
         for c in learned_names.gather(title, text):
             _view_as_plain(title, text, c.text)
+
+
+def _normalized_as_plain(raw: str) -> None:
+    fast, plain = normalize(raw), _normalize(raw)
+    assert fast.text == plain.text
+    assert tuple(fast.starts) == plain.starts and tuple(fast.ends) == plain.ends and fast == plain
+    assert [fast.starts[i] for i in range(-len(plain.starts), len(plain.starts))] == list(plain.starts + plain.starts)
+    assert fast.ends[1:-1] == plain.ends[1:-1] and len(fast.ends) == len(plain.ends)
+    for start in range(len(plain.text) + 1):
+        assert fast.raw_span(start, len(plain.text)) == plain.raw_span(start, len(plain.text))
+        assert fast.raw_span(0, start) == plain.raw_span(0, start)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts | st.text(alphabet=" \t\r\nab1sim times{}$~\\", max_size=40))
+def test_line_breaks_alone_normalize_as_any_residue(raw: str):
+    _normalized_as_plain(raw)
+
+
+def test_line_breaks_alone_normalize_as_any_residue_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        for raw in (paper["title"], paper["abstract"], paper["abstract"].replace(" ", "\n ", 9)):
+            _normalized_as_plain(raw)
