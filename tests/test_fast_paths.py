@@ -340,3 +340,12 @@ def test_line_breaks_alone_normalize_as_any_residue_over_the_bundled_abstracts()
         paper = json.loads(line)
         for raw in (paper["title"], paper["abstract"], paper["abstract"].replace(" ", "\n ", 9)):
             _normalized_as_plain(raw)
+
+
+def test_agreements_of_a_paper_are_each_candidates_agreement():
+    from extractor.learned import task
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        found = task.gather(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
+        assert task._agreements(found) == [task._agreement(c, found) for c in found]
