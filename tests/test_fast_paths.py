@@ -349,3 +349,25 @@ def test_agreements_of_a_paper_are_each_candidates_agreement():
         paper = json.loads(line)
         found = task.gather(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
         assert task._agreements(found) == [task._agreement(c, found) for c in found]
+
+
+def _task_patterns_as_plain(text: str) -> None:
+    from extractor.learned import task
+
+    low = text.lower()
+    for name, pattern in task._PATTERNS.items():
+        assert [m.span() for m in task._LOWERED[name].finditer(low)] == [m.span() for m in pattern.finditer(text)], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["We ", "we address ", "This Paper ", "study ", "Tasks of ", "improving the ", "Enhanced",
+                                          "method for ", "Framework To ", "problem", "s of"]), max_size=30).map("".join).filter(str.isascii))
+def test_task_patterns_lowered_find_what_they_find(text: str):
+    _task_patterns_as_plain(text)
+
+
+def test_task_patterns_lowered_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        if text.isascii():
+            _task_patterns_as_plain(text)

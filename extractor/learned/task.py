@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from extractor.cues import compile_cue
 from extractor.labels import _TASK_SPLIT, _as_task, task_candidates
 from extractor.learned.linear import Features, LinearModel, load_model
 from extractor.evaluate import token_f1
@@ -45,6 +46,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
                           r"strategy|algorithm|paradigm|solution|tool|recipe|agent)s?\s+(?:for|to improve|to enhance|to)\s+", re.I),
     "abs_improve": re.compile(r"\b(?:improv\w*|enhanc\w*|accelerat\w*|advanc\w*|boost\w*|enabl\w*)\s+(?:the\s+)?", re.I),
 }
+# The same patterns lowercased, for lowercased ASCII text (`cues.compile_cue`: the same matches, about 2x faster).
+_LOWERED = {name: compile_cue(pattern.pattern) for name, pattern in _PATTERNS.items()}
 # "X is a challenging task", "X has attracted attention": the subject of an opening sentence.
 _SUBJECT = re.compile(r"^\s*(?:(?:recent|recently|in recent years|nowadays|currently|however|yet),?\s+)?([A-Za-z][\w\- ]{2,80}?)\s+"
                       r"(?:(?:is|are|has|have|remains?|plays?|aims?|refers?|involves?|seeks?)\s+"
@@ -143,8 +146,9 @@ def gather(title: str, text: str) -> list[TaskCandidate]:
             if full and not any(looks_coined(w) for w in full.split()):
                 add(full, "abs_acronym", position=pos)
         sentence = _ASIDE.sub("", sentence)
+        lowered = sentence.lower() if sentence.isascii() else None
         for name, pattern in _PATTERNS.items():
-            for m in pattern.finditer(sentence):
+            for m in _LOWERED[name].finditer(lowered) if lowered is not None else pattern.finditer(sentence):
                 add(_cut(sentence[m.end() :]), name, position=pos)
         if i < 2:
             m = _SUBJECT.match(sentence)
