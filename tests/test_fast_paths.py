@@ -371,3 +371,21 @@ def test_task_patterns_lowered_over_the_bundled_abstracts():
         text = normalize(json.loads(line)["abstract"]).text
         if text.isascii():
             _task_patterns_as_plain(text)
+
+
+def _namings_as_finditer(text: str) -> None:
+    assert [m.span() for m in names._namings(text)] == [m.span() for m in names._NAMING.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["We call ", "we ", "WE TERM ", "referred to as ", "Called ", "called ", "named ", "named entity",
+                                          "Framework, namely ", "method namely ", "variants namely, ", "x", "dubbed as ", "it ", "the "]),
+                max_size=30).map("".join))
+def test_namings_tried_where_they_begin_are_those_finditer_finds(text: str):
+    _namings_as_finditer(text)
+
+
+def test_namings_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        _namings_as_finditer(normalize(paper["title"]).text + "\n" + normalize(paper["abstract"]).text)
