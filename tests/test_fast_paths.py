@@ -389,3 +389,20 @@ def test_namings_over_the_bundled_abstracts():
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         paper = json.loads(line)
         _namings_as_finditer(normalize(paper["title"]).text + "\n" + normalize(paper["abstract"]).text)
+
+
+def _ranks_as_finditer(text: str) -> None:
+    assert [m.span() for m in number_words._matches(number_words._RANK, text, text.lower())] == \
+        [m.span() for m in number_words._RANK.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["Ranks ", "ranked ", "placing ", "at ", "the ", "First", "second ", "place", "in the ",
+                                          "fifth ", "on the ", "leaderboard", "out of ", "track", "firstly"]), max_size=30).map("".join))
+def test_ranks_tried_where_they_begin_are_those_finditer_finds(text: str):
+    _ranks_as_finditer(text)
+
+
+def test_ranks_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _ranks_as_finditer(normalize(json.loads(line)["abstract"]).text)
