@@ -50,6 +50,10 @@ _NAMING = re.compile(
 )
 # In every match of _NAMING, lowercased: most abstracts hold none (`cues.may_match`).
 _NAMING_HINT = re.compile(r"we\s+(?:call|term|name|dub)|refer|called|named|dubbed|termed|coined|namely")
+# Where a match of _NAMING can begin, in lowercased text: `_namings` tries it there.
+_NAMING_START = re.compile(r"w(?<=\bw)e|r(?<=\br)efer|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|t(?<=\bt)ermed|c(?<=\bc)oined|"
+                           r"f(?<=\bf)ramework|m(?<=\bm)ethod|s(?<=\bs)trategy|a(?<=\ba)pproach|t(?<=\bt)echnique|m(?<=\bm)odule|"
+                           r"s(?<=\bs)cheme|a(?<=\ba)lgorithm|p(?<=\bp)aradigm|p(?<=\bp)ipeline|v(?<=\bv)ariant")
 _PHRASE_STOP = re.compile(r"[,.;:()]|\s--?\s|(?<![\w-])(?:which|that|to|and|for|in|with|is|are|as|by|on|of|where|whose)(?![\w-])")
 _QUOTED = re.compile(r"^[`'\"\u2018\u201c]([^`'\"\u2019\u201d]{2,60})[`'\"\u2019\u201d]")
 _TOKEN = re.compile(r"(?<![\w-])([A-Za-z][\w\-.+]*?[\w+])(?![\w-])")
@@ -326,13 +330,21 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         if phrase and not all(key(w) in KNOWN_NAMES for w in phrase.group(1).split()[1:] or phrase.group(1).split()):
             start = offset + verb.end() + phrase.start(1)
             names.append(Candidate("name", phrase.group(1), start, start + len(phrase.group(1))))
-    for naming in _NAMING.finditer(text) if may_match(text, _NAMING_HINT) else ():
+    for naming in _namings(text):
         at, phrase = _phrase(text[naming.end() : naming.end() + 80])
         phrase = _TRAILING_HEAD.sub("", phrase)
         if phrase and key(phrase) not in KNOWN_NAMES:
             start = offset + naming.end() + at
             names.append(Candidate("name", phrase, start, start + len(phrase)))
     return names
+
+
+def _namings(text: str) -> Iterator[re.Match[str]]:
+    """`_NAMING.finditer(text)`: not run where it cannot match (`_NAMING_HINT`), and on ASCII text tried
+    only where a match can begin (`cues.matches_from`)."""
+    if not may_match(text, _NAMING_HINT):
+        return iter(())
+    return matches_from(_NAMING, _NAMING_START, text, lowered=True) if text.isascii() else _NAMING.finditer(text)
 
 
 def _shortest_spelling(phrase: str, name: str) -> str:

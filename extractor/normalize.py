@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from extractor.cues import matches_from
@@ -64,8 +65,8 @@ class Normalized:
 
     raw: str
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]  # a tuple, or offsets computed where asked (`_RunOffsets`)
+    ends: Sequence[int]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) covering clean [start, end)."""
@@ -132,8 +133,68 @@ def _replacement(m: re.Match[str], dollars: set[int], closers: set[int], in_math
     return {"dollar": "$", "times": "×", "sim": "~"}.get(kind or "", " "), ""  # a hard line break or a tie is a space
 
 
+# Where residue other than a hard line break may start (more places than it does start): an abstract
+# holding none of these (most arXiv ones) needs only its line breaks read as spaces (`_line_breaks`).
+_NOT_LINE_BREAK = re.compile(r"[\\{}$~]|(?<![A-Za-z])sim|(?<=\d)times|(?<=\d\s)times")
+_NOT_LINE_BREAK_STARTS = re.compile(r"[\\{}$~]|sim|times")  # tried only there: "sim" and "times" are common words
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
 def normalize(raw: str) -> Normalized:
     """Replace rendering residue; each output character remembers its raw span."""
+    if next(matches_from(_NOT_LINE_BREAK, _NOT_LINE_BREAK_STARTS, raw), None) is None:
+        return _line_breaks(raw)
+    return _normalize(raw)
+
+
+def _line_breaks(raw: str) -> Normalized:
+    """`_normalize` of a text whose only residue is hard line breaks: each run becomes one space
+    spanning it, every other character maps to itself, so the offsets are kept per run, not per character."""
+    spaces: list[int] = []  # the clean position of each run's space
+    shifts: list[int] = []  # raw characters dropped up to and including each run
+    run_ends: list[int] = []
+    dropped = 0
+    for m in _LINE_BREAK.finditer(raw):
+        spaces.append(m.start() - dropped)
+        dropped += m.end() - m.start() - 1
+        shifts.append(dropped)
+        run_ends.append(m.end())
+    length = len(raw) - dropped
+    text = _LINE_BREAK.sub(" ", raw) if spaces else raw
+    return Normalized(raw, text, _RunOffsets(spaces, shifts, None, length), _RunOffsets(spaces, shifts, run_ends, length))
+
+
+class _RunOffsets(Sequence[int]):
+    """`Normalized.starts` (or, given the runs' raw ends, `ends`) of a text whose line-break runs became
+    single spaces, computed where asked: clean i is raw i plus what the runs before it dropped."""
+
+    def __init__(self, spaces: list[int], shifts: list[int], run_ends: list[int] | None, length: int) -> None:
+        self.spaces, self.shifts, self.run_ends, self.length = spaces, shifts, run_ends, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(self.length)))
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError(i)
+        j = bisect_left(self.spaces, i)  # the runs before clean i
+        if self.run_ends is not None and j < len(self.spaces) and self.spaces[j] == i:
+            return self.run_ends[j]
+        return i + (self.shifts[j - 1] if j else 0) + (self.run_ends is not None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+def _normalize(raw: str) -> Normalized:
+    """`normalize` for any text."""
     dollars, regions = _math_regions(raw)
     closers = _closing_braces(raw)
     text: list[str] = []  # pieces of the clean text

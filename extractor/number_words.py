@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from extractor.cues import matches_from
+
 # --- tables --------------------------------------------------------------------------------------
 
 CARDINALS = {
@@ -49,6 +51,10 @@ _RANK = re.compile(
     re.I,
 )
 
+# Where a match of _RANK can begin, in lowercased text: tried only there (`cues.matches_from`), as
+# "first" and "second" are common words.
+_RANK_START = re.compile(r"r(?<=\br)ank|p(?<=\bp)lac|f(?<=\bf)irst|s(?<=\bs)econd|t(?<=\bt)hird|f(?<=\bf)ourth|f(?<=\bf)ifth")
+
 _QUALIFIER = {"at least": "at-least", "over": "at-least", "more than": "at-least", "about": "about", "nearly": "about",
               "roughly": "about", "almost": "about", "less than": "up-to", "under": "up-to"}
 
@@ -81,7 +87,11 @@ _NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
 
 
 def _matches(pattern: re.Pattern[str], text: str, lowered: str) -> Iterator[re.Match[str]]:
-    return pattern.finditer(text) if any(word in lowered for word in _NEEDS[pattern]) else iter(())
+    if not any(word in lowered for word in _NEEDS[pattern]):
+        return iter(())
+    if pattern is _RANK and text.isascii():
+        return matches_from(_RANK, _RANK_START, text, lowered=True)
+    return pattern.finditer(text)
 
 
 def find_word_numbers(text: str) -> list[tuple[float, float | None, str, str, int, int]]:

@@ -6,6 +6,8 @@ import json
 import math
 import random
 import re
+from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,10 +19,10 @@ from extractor import labels, names, number_words
 from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_literal, matches_from, may_match, skip_ahead
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
-from extractor.learned.claims import candidates, labelled
+from extractor.learned.claims import Models, candidates, decide, judge, labelled, load_models, rules_alone, rules_decide
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
-from extractor.normalize import _RESIDUE, _residues, normalize
+from extractor.normalize import _RESIDUE, _normalize, _residues, normalize
 
 PAPERS = Path(__file__).resolve().parents[1] / "extractor" / "data" / "papers.jsonl"
 
@@ -271,3 +273,136 @@ def test_a_labelling_reused_is_the_one_label_claims_gives():
         every_other = quantities[::2]
         for numbers in (quantities, accepted, every_other, []):
             assert labelled(text, numbers, (quantities, labels), (accepted, label_claims(text, accepted))) == label_claims(text, numbers)
+
+
+def test_the_rules_alone_are_what_judge_keeps_when_the_thresholds_leave_the_models_nothing():
+    shipped = load_models()
+    choice = {"drop": 1.0, "add": 1.0, "kind_confidence": 1.01}
+    models = Models(replace(shipped.filter, meta={**shipped.filter.meta, **choice}), shipped.kind)
+    assert rules_decide(models.choice)
+    for p_none in (0.0, 5e-324, 0.3, 1.0 - 2**-53, 1.0):
+        for rule_result in (True, False):
+            assert decide(p_none, {"score": 1.0, "other": 0.0}, rule_result, "other", models.choice) == ("other" if rule_result else "none")
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        kept = [j for j in judge(text, models) if j.kind != "none"]
+        assert rules_alone(text) == ([j.quantity for j in kept], [j.label for j in kept])
+
+
+def test_the_models_decide_below_the_thresholds_that_leave_them_nothing():
+    for drop, add, kind_confidence in ((0.99, 1.0, 1.01), (1.0, 0.9, 1.01), (1.0, 1.0, 1.0), (0.8, 0.7, 0.0)):
+        assert not rules_decide({"drop": drop, "add": add, "kind_confidence": kind_confidence})
+
+
+_WORDY = st.lists(st.sampled_from(PIECES + ["ΟΔΟΣ", "Σ.", "ς", "İ", "_", "a_b", "--", "(ACR)", "Net", "net", "\u00a0", "\u2003"]), max_size=30).map("".join)
+
+
+def _view_as_plain(title: str, text: str, name: str) -> None:
+    view = learned_names.PaperView(title, text)
+    assert view.words == Counter(k for k in map(names.key, text.split()) if k)
+    assert list(view.hits(name)) == list(names.word_hits(text, name, ignore_case=True))
+    assert list(view.hits(name, in_title=True)) == list(names.word_hits(title, name, ignore_case=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDY, _WORDY, st.sampled_from(["net", "NET", "ΟΔΟΣ", "İ", "x", "Z a", "ACR", "a_b"]))
+def test_paper_view_counts_and_finds_as_key_and_word_hits(title: str, text: str, name: str):
+    _view_as_plain(title, text, name)
+
+
+def test_paper_view_counts_and_finds_as_key_and_word_hits_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        title, text = normalize(paper["title"]).text, normalize(paper["abstract"]).text
+        for c in learned_names.gather(title, text):
+            _view_as_plain(title, text, c.text)
+
+
+def _normalized_as_plain(raw: str) -> None:
+    fast, plain = normalize(raw), _normalize(raw)
+    assert fast.text == plain.text
+    assert tuple(fast.starts) == plain.starts and tuple(fast.ends) == plain.ends and fast == plain
+    assert [fast.starts[i] for i in range(-len(plain.starts), len(plain.starts))] == list(plain.starts + plain.starts)
+    assert fast.ends[1:-1] == plain.ends[1:-1] and len(fast.ends) == len(plain.ends)
+    for start in range(len(plain.text) + 1):
+        assert fast.raw_span(start, len(plain.text)) == plain.raw_span(start, len(plain.text))
+        assert fast.raw_span(0, start) == plain.raw_span(0, start)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts | st.text(alphabet=" \t\r\nab1sim times{}$~\\", max_size=40))
+def test_line_breaks_alone_normalize_as_any_residue(raw: str):
+    _normalized_as_plain(raw)
+
+
+def test_line_breaks_alone_normalize_as_any_residue_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        for raw in (paper["title"], paper["abstract"], paper["abstract"].replace(" ", "\n ", 9)):
+            _normalized_as_plain(raw)
+
+
+def test_agreements_of_a_paper_are_each_candidates_agreement():
+    from extractor.learned import task
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        found = task.gather(normalize(paper["title"]).text, normalize(paper["abstract"]).text)
+        assert task._agreements(found) == [task._agreement(c, found) for c in found]
+
+
+def _task_patterns_as_plain(text: str) -> None:
+    from extractor.learned import task
+
+    low = text.lower()
+    for name, pattern in task._PATTERNS.items():
+        assert [m.span() for m in task._LOWERED[name].finditer(low)] == [m.span() for m in pattern.finditer(text)], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["We ", "we address ", "This Paper ", "study ", "Tasks of ", "improving the ", "Enhanced",
+                                          "method for ", "Framework To ", "problem", "s of"]), max_size=30).map("".join).filter(str.isascii))
+def test_task_patterns_lowered_find_what_they_find(text: str):
+    _task_patterns_as_plain(text)
+
+
+def test_task_patterns_lowered_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        if text.isascii():
+            _task_patterns_as_plain(text)
+
+
+def _namings_as_finditer(text: str) -> None:
+    assert [m.span() for m in names._namings(text)] == [m.span() for m in names._NAMING.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["We call ", "we ", "WE TERM ", "referred to as ", "Called ", "called ", "named ", "named entity",
+                                          "Framework, namely ", "method namely ", "variants namely, ", "x", "dubbed as ", "it ", "the "]),
+                max_size=30).map("".join))
+def test_namings_tried_where_they_begin_are_those_finditer_finds(text: str):
+    _namings_as_finditer(text)
+
+
+def test_namings_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        _namings_as_finditer(normalize(paper["title"]).text + "\n" + normalize(paper["abstract"]).text)
+
+
+def _ranks_as_finditer(text: str) -> None:
+    assert [m.span() for m in number_words._matches(number_words._RANK, text, text.lower())] == \
+        [m.span() for m in number_words._RANK.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["Ranks ", "ranked ", "placing ", "at ", "the ", "First", "second ", "place", "in the ",
+                                          "fifth ", "on the ", "leaderboard", "out of ", "track", "firstly"]), max_size=30).map("".join))
+def test_ranks_tried_where_they_begin_are_those_finditer_finds(text: str):
+    _ranks_as_finditer(text)
+
+
+def test_ranks_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _ranks_as_finditer(normalize(json.loads(line)["abstract"]).text)

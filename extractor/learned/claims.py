@@ -91,8 +91,13 @@ def as_percent_points(text: str, q: Quantity) -> Quantity:
 
 def candidates(text: str) -> tuple[list[Quantity], list[ClaimLabel]]:
     """Every number the rules find, kept or not, with the rules' labels."""
-    quantities = [as_percent_points(text, q) for q in find_quantities(text, keep_all=True)]
+    quantities = candidates_only(text)
     return quantities, label_claims(text, quantities)
+
+
+def candidates_only(text: str) -> list[Quantity]:
+    """Every number the rules find, kept or not (unlabelled)."""
+    return [as_percent_points(text, q) for q in find_quantities(text, keep_all=True)]
 
 
 # --- features -------------------------------------------------------------------------------------
@@ -302,8 +307,26 @@ def judge(text: str, models: Models | None = None) -> list[Judged]:
 
 def predict_claims(text: str, models: Models | None = None) -> tuple[list[Quantity], list[ClaimLabel]]:
     """The numbers judged claims, with their labels (kind from the models): what the pipeline keeps."""
+    models = models or load_models()
+    if rules_decide(models.choice):
+        return rules_alone(text)
     kept = [j for j in judge(text, models) if j.kind != "none"]
     return [j.quantity for j in kept], [j.label for j in kept]
+
+
+def rules_decide(choice: dict[str, float]) -> bool:
+    """Whether thresholds leave the models nothing to decide: a probability is at most 1, so with drop
+    and add at 1 `decide` keeps exactly the numbers the rules accept, and above 1 no kind is sure enough."""
+    return choice["drop"] >= 1.0 and choice["add"] >= 1.0 and choice["kind_confidence"] > 1.0
+
+
+def rules_alone(text: str) -> tuple[list[Quantity], list[ClaimLabel]]:
+    """What `judge` keeps when the rules decide (`rules_decide`), without building the features the
+    models would read: the accepted candidates, labelled among themselves."""
+    accepted = [q for q in candidates_only(text) if q.rule_result]
+    kept = [(q, label) for q, label in zip(accepted, label_claims(text, accepted)) if label.kind != "none"]
+    return [q for q, _ in kept], [ClaimLabel(label.kind, consistent_direction(label.kind, label), label.metric, label.baseline)
+                                  for _, label in kept]
 
 
 def train(corpus: Corpus, **options) -> dict[str, float]:
@@ -313,4 +336,4 @@ def train(corpus: Corpus, **options) -> dict[str, float]:
 
 
 __all__ = ["ARTEFACT", "CLASSES", "KIND_ARTEFACT", "Judged", "Models", "candidates", "decide", "features", "judge",
-           "kind_features", "labelled", "load_models", "predict_claims", "rule_kinds", "tokens", "train"]
+           "kind_features", "labelled", "load_models", "predict_claims", "rule_kinds", "rules_alone", "rules_decide", "tokens", "train"]

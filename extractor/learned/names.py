@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -73,6 +73,7 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s*$")
 _USING_BEFORE = re.compile(r"\b(?:using|use|uses|with|on|of|from|like|such as|including|e\.g\.,?)\s*$")
 _MODIFIER_AFTER = re.compile(r"-(?:based|like|style|derived)")
 _WE_OUR = re.compile(r"\b(?:we|our)\b", re.I)
+_NON_KEY_IN_WORD = re.compile(r"[^\w\s]|_")
 _LAST_WORD = re.compile(r"(?:net|bench|former|gpt|llm|lm|data|set|corpus|qa|score|loss|module|block|framework|"
                         r"network|model|attention|learning|tuning|decoding|prompting|fusion|search|agent)$", re.I)
 
@@ -212,11 +213,22 @@ class PaperView:
         head, sep, _ = _split_title(self.title)
         self.head, self.head_key, self.has_sep = head.strip(), key(head.strip()), bool(sep)
         self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
+        self.lower_text, self.lower_title = self.text.lower(), self.title.lower()  # once, not once per candidate
 
     @cached_property
     def words(self) -> Counter[str]:
-        """Word key -> count, made when a candidate with a partner first asks (most papers have none)."""
-        return Counter(map(key, self.text.split()))
+        """Word key -> count, made when a candidate with a partner first asks (most papers have none).
+        (`map(key, text.split())` less the empty keys, in one substitution over the lowercased text:
+        lowercasing makes and removes no space, and inside a word a character neither word nor space is a non-word one.)"""
+        return Counter(_NON_KEY_IN_WORD.sub("", self.lower_text).split())
+
+    def hits(self, name: str, in_title: bool = False) -> Iterator[int]:
+        """`word_hits(text or title, name, ignore_case=True)`, the lowercasing done once per paper."""
+        text, lowered = (self.title, self.lower_title) if in_title else (self.text, self.lower_text)
+        low_name = name.lower()
+        if len(lowered) != len(text) or len(low_name) != len(name):
+            return word_hits(text, name, ignore_case=True)  # a letter whose lower case is longer: as word_hits does it
+        return word_hits(lowered, low_name)
 
 
 def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], rule_keys: frozenset[str] = frozenset(),
@@ -228,8 +240,8 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     words = name.split()
     f: dict[str, float] = {f"src_{s}": 1.0 for s in c.sources}
     f[f"nsrc_{min(len(c.sources), 3)}"] = 1.0
-    hits = list(word_hits(text, name, ignore_case=True))
-    in_title = next(word_hits(title, name, ignore_case=True), -1) >= 0
+    hits = list(view.hits(name))
+    in_title = next(view.hits(name, in_title=True), -1) >= 0
     f["in_title"] = float(in_title)
     f["count"] = math.log1p(len(hits))
     f["count0"] = float(not hits)
