@@ -39,11 +39,12 @@ _LEVEL_BEFORE = re.compile(
     r"|\b(?:achiev|reach|attain)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
 )
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
-# "exceeds 0.91", "yields 0.82", "a Dice score over 0.98" (whole numbers there are versions and counts: "scoring 50
+# "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
 _DECIMAL_LEVEL_BEFORE = re.compile(
     r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
     r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
+    r"|(?:\bR\^\{?2\}?|\bR2|ρ(?:_\w+)?|\\?\brho)\s*[=:]\s*(?:-\s?|−\s?)?$"  # "(R^2 = 0.80)", "Spearman ρ=0.92": a fit reached
     r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
     r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
     re.I,

@@ -175,6 +175,9 @@ QUANTITIES = [
      [(2.5, None, "abs", "exact"), (0.3, None, "abs", "exact")]),
     ("the sweep, yielding 1,250 graded answers, obtains 0.83 F-measure and yields 0.61 on the hard split",
      [(0.83, None, "abs", "exact"), (0.61, None, "abs", "exact")]),
+    # a fit or a rank correlation reached: R^2, rho
+    (r"the regressor explains the yields well ($R^2 = 0.83$), ranks agree (Spearman $\rho=0.71$) at the 12 sites",
+     [(0.83, None, "abs", "exact"), (0.71, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
