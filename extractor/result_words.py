@@ -120,8 +120,12 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
     r"strength|pruning|masking|occlusion|cloud|poison\w*|perturbation|dropout|compression\s+ratio)\b", re.I)
 # "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
-# "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
+# "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
+# comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+    r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
+    re.I,
+)
 # "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
 _GAIN_AFTER = re.compile(
     r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
@@ -187,6 +191,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
         _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+        and (m.group("sep") or "").strip() not in {"->", "→"}
         and not _GAIN_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
