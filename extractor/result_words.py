@@ -133,7 +133,7 @@ _GAIN_AFTER = re.compile(
 )
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
-_VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
+_VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
 _SETUP_AFTER = re.compile(
     r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"

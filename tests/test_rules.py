@@ -181,6 +181,8 @@ QUANTITIES = [
     # a baseline's level named in parentheses right after the comparison; an arrow there is still a change
     ("ours (AUC = 0.91) outperforms the CNN (AUC = 0.84) and lifts accuracy over baselines (accuracy: 0.61 → 0.72)",
      [(0.91, None, "abs", "exact"), (0.72, None, "abs", "exact")]),
+    # "A unit vs B unit" after a comparison: the first is ours
+    ("it is faster than the prior variant (139.8 ms vs. 145.9 ms)", [(139.8, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
