@@ -70,6 +70,9 @@ _LEVEL_AFTER = re.compile(
 )
 _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
 _SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
+# "real-time previews (0.01s)", "in 4 steps (~8 seconds on H100)": a time in parentheses is the time a run takes
+# (minutes and hours there are lengths of data or training: "(50-170 minutes long)", "(~12h on RTX A6000").
+_PAREN_TIME = re.compile(r"\(\s*(?:~|≈|about\s+|approximately\s+)?$"), re.compile(r"\s?(?:s|ms|secs?|seconds?)\b(?!\s+(?:long|of)\b)")
 # "2nd place", "ranks 3rd": a leaderboard rank.
 _RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
 _RANK_BEFORE = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|plac(?:es|ing)|finish(?:ed|es|ing))\s+(?:#\s*)?$", re.I)
@@ -221,7 +224,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         _RANK_ON.match(after) and not _THE_BEFORE.search(before)
     ):
         return True
-    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
+    if (_SECONDS.match(after) and _SECONDS_BEFORE.search(before)) or (_PAREN_TIME[0].search(before) and _PAREN_TIME[1].match(after)):
         return True
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):

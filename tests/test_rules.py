@@ -183,6 +183,9 @@ QUANTITIES = [
      [(0.91, None, "abs", "exact"), (0.72, None, "abs", "exact")]),
     # "A unit vs B unit" after a comparison: the first is ours
     ("it is faster than the prior variant (139.8 ms vs. 145.9 ms)", [(139.8, None, "abs", "exact")]),
+    # a time in parentheses is what a run takes; minutes there are a length of data
+    ("it renders previews (0.02s) and edits (~3 seconds on one GPU) for clips (20-90 minutes long)",
+     [(0.02, None, "abs", "exact"), (3, None, "abs", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
