@@ -136,6 +136,7 @@ _GAIN_AFTER = re.compile(
 )
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
+_SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
 _SETUP_AFTER = re.compile(
@@ -190,7 +191,8 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
 def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
     None (falsy) when nothing marks the number either way: a list may still make it a result."""
-    after = text[m.end() : m.end() + 24]
+    tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
+    after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
         _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)

@@ -82,8 +82,9 @@ QUANTITIES = [
     ("We train 7B and 40B models on 5 languages in 2023", []),
     ("GPT-4 and T5 on 10 tasks", []),
     ("it matches the 70x larger model; pruning at 25% of total compute; the (K+1) token", []),
-    # no number is read out of another one: "0.864/0.837", "30x-10,000x"
-    ("F1 scores of 0.864/0.837 and a 30x-10,000x speedup", [(30, 10000, "x", "exact")]),
+    # no number is read out of another one ("864" of "0.864", "000x" of "10,000x"); "0.864/0.837" are two scores
+    ("F1 scores of 0.864/0.837 and a 30x-10,000x speedup",
+     [(0.864, None, "abs", "exact"), (0.837, None, "abs", "exact"), (30, 10000, "x", "exact")]),
     ("accuracy rose (p<0.05) with $40+$ datasets, 2D + 3D data and a 5-point scale", []),
     # the number after "compared to" is the baseline's, not a claim
     ("a decrease in speed of around 1% compared to a 43.64% slowdown for a baseline", [(1, None, "%", "about")]),
@@ -186,6 +187,10 @@ QUANTITIES = [
     # a time in parentheses is what a run takes; minutes there are a length of data
     ("it renders previews (0.02s) and edits (~3 seconds on one GPU) for clips (20-90 minutes long)",
      [(0.02, None, "abs", "exact"), (3, None, "abs", "about")]),
+    # decimals split by slashes are one list: each member a result when the list is; versions and fractions are not
+    ("Dice scores of 0.91/0.84 vs 0.90/0.83, 61.2/58.7/55.1 F1 and by 1.20/3.45 pp, on SD 3/3.5 and AIME 24/25",
+     [(0.91, None, "abs", "exact"), (0.84, None, "abs", "exact"), (61.2, None, "abs", "exact"), (58.7, None, "abs", "exact"),
+      (55.1, None, "abs", "exact"), (1.2, None, "%", "exact"), (3.45, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
