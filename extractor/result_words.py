@@ -49,6 +49,14 @@ _DECIMAL_LEVEL_BEFORE = re.compile(
     r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
     re.I,
 )
+# "an accuracy of up to 0.70", "mAP of over 0.20", "F1 score > 0.80", "Kappa about 0.6", "(R^2 > 0.96)": a decimal a
+# metric reaches, with its bound in between.
+_METRIC_BOUND = re.compile(
+    r"\b(?:scores?|accuracy|errors?|distance|Dice|F1|AUC|AUROC|AUPRC|precision|recall|similarity|agreement|correlations?|kappa|"
+    r"rho|ρ|R\^?2|mAP|MAE|RMSE|SSIM|PSNR|BLEU|NDCG|MRR)\s*(?:of\s+)?(?:up\s+to|about|around|approximately|roughly|nearly|>=?|≥|~|≈|"
+    r"as\s+high\s+as|as\s+low\s+as|of\s+over|over|exceeding)\s*$",
+    re.I,
+)
 # A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in
 # parentheses after "outperforming X (" are rejected before this is read).
 _METRIC_PAREN = re.compile(
@@ -231,7 +239,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):
         return True
-    if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
+    if decimal and (_DECIMAL_LEVEL_BEFORE.search(before) or _METRIC_BOUND.search(text, max(0, m.start() - 40), m.start())):
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"

@@ -191,6 +191,9 @@ QUANTITIES = [
     ("Dice scores of 0.91/0.84 vs 0.90/0.83, 61.2/58.7/55.1 F1 and by 1.20/3.45 pp, on SD 3/3.5 and AIME 24/25",
      [(0.91, None, "abs", "exact"), (0.84, None, "abs", "exact"), (61.2, None, "abs", "exact"), (58.7, None, "abs", "exact"),
       (55.1, None, "abs", "exact"), (1.2, None, "%", "exact"), (3.45, None, "%", "exact")]),
+    # a decimal a metric reaches with a bound in between; whole numbers there stay out
+    ("it reaches an accuracy of up to 0.74, an F1 score > 0.81 and Kappa about 0.6, with accuracy up to 32 turns",
+     [(0.74, None, "abs", "up-to"), (0.81, None, "abs", "at-least"), (0.6, None, "abs", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
