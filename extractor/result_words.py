@@ -54,7 +54,8 @@ _DECIMAL_LEVEL_BEFORE = re.compile(
 _METRIC_BOUND = re.compile(
     r"\b(?:scores?|accuracy|errors?|distance|Dice|F1|AUC|AUROC|AUPRC|precision|recall|similarity|agreement|correlations?|kappa|"
     r"rho|ρ|R\^?2|mAP|MAE|RMSE|SSIM|PSNR|BLEU|NDCG|MRR)\s*(?:of\s+)?(?:up\s+to|about|around|approximately|roughly|nearly|>=?|≥|~|≈|"
-    r"as\s+high\s+as|as\s+low\s+as|of\s+over|over|exceeding)\s*$",
+    r"as\s+high\s+as|as\s+low\s+as|of\s+over|over|exceeding)\s*$"
+    r"|\b[\w^-]+\s+values\s+of\s+(?:about\s+|approximately\s+|~)?$",  # "DSC values of 0.97", "R^2 values of 0.908"
     re.I,
 )
 # A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in
