@@ -24,7 +24,8 @@ _ABS_AFTER = re.compile(
 )
 # "outperforms the best baseline by 3.5": a bare number is the size of a gain.
 _GAIN_BY = re.compile(
-    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly)\s+|~|[>≥]\s*)?"
+    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat|reduc|lower|shorten|decreas|accelerat|speed\w*\s+up|better|higher)\w*\b"
+    r"(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly|approximately|an\s+average\s+of|a\s+margin\s+of)\s+|~|[>≥]\s*)?"
     r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
     re.I,
 )

@@ -198,6 +198,7 @@ QUANTITIES = [
     (r"it cuts tokens by 30--35\% and runs 15--150 times faster over 2012--2024",
      [(30, 35, "%", "exact"), (15, 150, "x", "exact")]),
     ("the model shows DSC values of 0.95 for organs and threshold values of 3", [(0.95, None, "abs", "exact")]),
+    ("it speeds up decoding by 2.23 and reduces compute by approximately 24 GFLOPs", [(2.23, None, "abs", "exact"), (24, None, "abs", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
