@@ -106,9 +106,10 @@ _UNIT = (
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
-    r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-))"
-    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?[-–~]\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
-    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)/|[.,]\d|\^)"
+    r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-)"
+    r"|(?:(?<=\.\d/)|(?<=\.\d\d/)|(?<=\.\d{3}/)|(?<=\.\d{4}/))(?=\d+\.\d))"  # "0.93/0.85/0.89": decimals split by slashes
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?(?:--|[-–~])\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
+    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
 _QUANTITY_START = re.compile(r"[$\d]")
@@ -119,6 +120,7 @@ _FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I
 # "512 x 512 images", "64×64": a size, not a multiple.
 _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
 _DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
+_SLASH_PERCENT = re.compile(r"(?:/\d+\.\d+)+(?:\s?%|\s?pp\b|\s+percentage\s+points?\b)")
 # "63.8 +/- 3.1% mAP": the spread's unit is the value's.
 _PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
 
@@ -157,7 +159,7 @@ _LIST_GAP = re.compile(
     r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
     r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?|\s+[A-Za-z][\w-]{0,15})?"  # what it was measured on: "on GPQA", "indoors"
     r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
-    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:\$)?$", re.I
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$", re.I
 )
 
 
@@ -195,6 +197,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         unit = _unit(m.group("unit") or m.group("aunit"))
         if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
+        if unit == "abs" and _SLASH_PERCENT.match(text, m.end()):
+            unit = "%"  # "by 2.40/5.93 pp": the list's unit is each member's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
             unit = "x"
         clause = _enclosing(clauses, m.start())

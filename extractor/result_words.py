@@ -24,7 +24,8 @@ _ABS_AFTER = re.compile(
 )
 # "outperforms the best baseline by 3.5": a bare number is the size of a gain.
 _GAIN_BY = re.compile(
-    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat)\w*\b(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly)\s+|~|[>≥]\s*)?"
+    r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat|reduc|lower|shorten|decreas|accelerat|speed\w*\s+up|better|higher)\w*\b"
+    r"(?:[^.;]|\.(?=\d)){0,80}?\bby\s+(?:(?:up\s+to|at\s+least|over|about|around|nearly|approximately|an\s+average\s+of|a\s+margin\s+of)\s+|~|[>≥]\s*)?"
     r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
     re.I,
 )
@@ -39,13 +40,23 @@ _LEVEL_BEFORE = re.compile(
     r"|\b(?:achiev|reach|attain)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
 )
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
-# "exceeds 0.91", "yields 0.82", "a Dice score over 0.98" (whole numbers there are versions and counts: "scoring 50
+# "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
 _DECIMAL_LEVEL_BEFORE = re.compile(
     r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
     r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
+    r"|(?:\bR\^\{?2\}?|\bR2|ρ(?:_\w+)?|\\?\brho)\s*[=:]\s*(?:-\s?|−\s?)?$"  # "(R^2 = 0.80)", "Spearman ρ=0.92": a fit reached
     r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
     r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
+    re.I,
+)
+# "an accuracy of up to 0.70", "mAP of over 0.20", "F1 score > 0.80", "Kappa about 0.6", "(R^2 > 0.96)": a decimal a
+# metric reaches, with its bound in between.
+_METRIC_BOUND = re.compile(
+    r"\b(?:scores?|accuracy|errors?|distance|Dice|F1|AUC|AUROC|AUPRC|precision|recall|similarity|agreement|correlations?|kappa|"
+    r"rho|ρ|R\^?2|mAP|MAE|RMSE|SSIM|PSNR|BLEU|NDCG|MRR)\s*(?:of\s+)?(?:up\s+to|about|around|approximately|roughly|nearly|>=?|≥|~|≈|"
+    r"as\s+high\s+as|as\s+low\s+as|of\s+over|over|exceeding)\s*$"
+    r"|\b[\w^-]+\s+values\s+of\s+(?:about\s+|approximately\s+|~)?$",  # "DSC values of 0.97", "R^2 values of 0.908"
     re.I,
 )
 # A decimal in parentheses right after the metric it measures, or after a superlative (baselines' numbers in
@@ -69,6 +80,9 @@ _LEVEL_AFTER = re.compile(
 )
 _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
 _SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
+# "real-time previews (0.01s)", "in 4 steps (~8 seconds on H100)": a time in parentheses is the time a run takes
+# (minutes and hours there are lengths of data or training: "(50-170 minutes long)", "(~12h on RTX A6000").
+_PAREN_TIME = re.compile(r"\(\s*(?:~|≈|about\s+|approximately\s+)?$"), re.compile(r"\s?(?:s|ms|secs?|seconds?)\b(?!\s+(?:long|of)\b)")
 # "2nd place", "ranks 3rd": a leaderboard rank.
 _RANK_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:place|position|rank)", re.I)
 _RANK_BEFORE = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|plac(?:es|ing)|finish(?:ed|es|ing))\s+(?:#\s*)?$", re.I)
@@ -119,8 +133,12 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
     r"strength|pruning|masking|occlusion|cloud|poison\w*|perturbation|dropout|compression\s+ratio)\b", re.I)
 # "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
-# "outperforming X (75.3%) and Y (60.2%)": the numbers in parentheses after a comparison are the baselines'.
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$", re.I)
+# "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
+# comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+    r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
+    re.I,
+)
 # "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
 _GAIN_AFTER = re.compile(
     r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
@@ -128,7 +146,8 @@ _GAIN_AFTER = re.compile(
 )
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
-_VERSUS_AFTER = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s", re.I)
+_SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
+_VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
 _SETUP_AFTER = re.compile(
     r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
@@ -182,10 +201,12 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
 def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
     None (falsy) when nothing marks the number either way: a list may still make it a result."""
-    after = text[m.end() : m.end() + 24]
+    tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
+    after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
         _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+        and (m.group("sep") or "").strip() not in {"->", "→"}
         and not _GAIN_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
@@ -215,12 +236,12 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         _RANK_ON.match(after) and not _THE_BEFORE.search(before)
     ):
         return True
-    if _SECONDS.match(after) and _SECONDS_BEFORE.search(before):
+    if (_SECONDS.match(after) and _SECONDS_BEFORE.search(before)) or (_PAREN_TIME[0].search(before) and _PAREN_TIME[1].match(after)):
         return True
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):
         return True
-    if decimal and _DECIMAL_LEVEL_BEFORE.search(before):
+    if decimal and (_DECIMAL_LEVEL_BEFORE.search(before) or _METRIC_BOUND.search(text, max(0, m.start() - 40), m.start())):
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"

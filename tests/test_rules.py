@@ -82,8 +82,9 @@ QUANTITIES = [
     ("We train 7B and 40B models on 5 languages in 2023", []),
     ("GPT-4 and T5 on 10 tasks", []),
     ("it matches the 70x larger model; pruning at 25% of total compute; the (K+1) token", []),
-    # no number is read out of another one: "0.864/0.837", "30x-10,000x"
-    ("F1 scores of 0.864/0.837 and a 30x-10,000x speedup", [(30, 10000, "x", "exact")]),
+    # no number is read out of another one ("864" of "0.864", "000x" of "10,000x"); "0.864/0.837" are two scores
+    ("F1 scores of 0.864/0.837 and a 30x-10,000x speedup",
+     [(0.864, None, "abs", "exact"), (0.837, None, "abs", "exact"), (30, 10000, "x", "exact")]),
     ("accuracy rose (p<0.05) with $40+$ datasets, 2D + 3D data and a 5-point scale", []),
     # the number after "compared to" is the baseline's, not a claim
     ("a decrease in speed of around 1% compared to a 43.64% slowdown for a baseline", [(1, None, "%", "about")]),
@@ -175,6 +176,29 @@ QUANTITIES = [
      [(2.5, None, "abs", "exact"), (0.3, None, "abs", "exact")]),
     ("the sweep, yielding 1,250 graded answers, obtains 0.83 F-measure and yields 0.61 on the hard split",
      [(0.83, None, "abs", "exact"), (0.61, None, "abs", "exact")]),
+    # a fit or a rank correlation reached: R^2, rho
+    (r"the regressor explains the yields well ($R^2 = 0.83$), ranks agree (Spearman $\rho=0.71$) at the 12 sites",
+     [(0.83, None, "abs", "exact"), (0.71, None, "abs", "exact")]),
+    # a baseline's level named in parentheses right after the comparison; an arrow there is still a change
+    ("ours (AUC = 0.91) outperforms the CNN (AUC = 0.84) and lifts accuracy over baselines (accuracy: 0.61 → 0.72)",
+     [(0.91, None, "abs", "exact"), (0.72, None, "abs", "exact")]),
+    # "A unit vs B unit" after a comparison: the first is ours
+    ("it is faster than the prior variant (139.8 ms vs. 145.9 ms)", [(139.8, None, "abs", "exact")]),
+    # a time in parentheses is what a run takes; minutes there are a length of data
+    ("it renders previews (0.02s) and edits (~3 seconds on one GPU) for clips (20-90 minutes long)",
+     [(0.02, None, "abs", "exact"), (3, None, "abs", "about")]),
+    # decimals split by slashes are one list: each member a result when the list is; versions and fractions are not
+    ("Dice scores of 0.91/0.84 vs 0.90/0.83, 61.2/58.7/55.1 F1 and by 1.20/3.45 pp, on SD 3/3.5 and AIME 24/25",
+     [(0.91, None, "abs", "exact"), (0.84, None, "abs", "exact"), (61.2, None, "abs", "exact"), (58.7, None, "abs", "exact"),
+      (55.1, None, "abs", "exact"), (1.2, None, "%", "exact"), (3.45, None, "%", "exact")]),
+    # a decimal a metric reaches with a bound in between; whole numbers there stay out
+    ("it reaches an accuracy of up to 0.74, an F1 score > 0.81 and Kappa about 0.6, with accuracy up to 32 turns",
+     [(0.74, None, "abs", "up-to"), (0.81, None, "abs", "at-least"), (0.6, None, "abs", "about")]),
+    # a LaTeX double dash joins a range like a dash ("30--35%"); years joined so stay out
+    (r"it cuts tokens by 30--35\% and runs 15--150 times faster over 2012--2024",
+     [(30, 35, "%", "exact"), (15, 150, "x", "exact")]),
+    ("the model shows DSC values of 0.95 for organs and threshold values of 3", [(0.95, None, "abs", "exact")]),
+    ("it speeds up decoding by 2.23 and reduces compute by approximately 24 GFLOPs", [(2.23, None, "abs", "exact"), (24, None, "abs", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
