@@ -33,6 +33,10 @@ _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|ac
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
                            r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+# What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
+_COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
+# A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
+_QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|precision|F1\b", re.I)
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -181,6 +185,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
                 better = (q.value > q.baseline_value) != bool(_ERROR.search(before[-40:] + after[:30]))
                 cue = ("improvement", cue[1]) if better else ("other", cue[1])  # "accuracy from 68% to 28%": a loss
+            if cue[0] == "reduction" and q.value < q.baseline_value and not _COST_NOUN.search(before[-60:] + after[:20]):
+                # "reduces CER from 17.20 to 14.45": an error falling is a gain (LABELING), unless a quality falls
+                what = re.split(r"\b(?:reduc|lower|decreas|cut)\w*", before[-60:])[-1]  # the words after the verb
+                cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
 

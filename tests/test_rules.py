@@ -245,6 +245,10 @@ LABELS = [
     ("With retrieval, answer accuracy goes from 41.2% to 63.5%.", [("improvement", "increase")]),
     ("the planner goes from 90% to 12% plan accuracy as tasks grow", [("other", "decrease")]),
     ("the error goes from 0.31 to 0.12 mm", [("improvement", "decrease")]),  # an error gets better by falling
+    # an error or rate cut from one level to another is a gain (LABELING); a cost stays a reduction, a quality cut is a loss
+    ("the tagger reduces the miss rate from 21.5% to 9.8%", [("improvement", "decrease")]),
+    ("it cuts peak memory from 40 GB to 12 GB", [("reduction", "decrease")]),
+    ("the shift reduces grasp success from 81% to 35%", [("other", "decrease")]),
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
