@@ -24,7 +24,7 @@ _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|"
+    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
@@ -36,7 +36,10 @@ _LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
 # What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
 _COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
 # A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
-_QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|precision|F1\b", re.I)
+_QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|precision|F1\b|PSNR|SSIM|fidelity", re.I)
+# "reducing counting errors to 23%", "decreases the MAE to 0.353": a cut to a level, no baseline given.
+_CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|drop(?:s|ped|ping)?)\b([^.;\d]{0,50}?)(?<!\bup )\bto\s+"
+                     r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -170,6 +173,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
         cue = _level_cue(q, cue, before, after)
+        cue = _cut_to_level(q, cue, before, after)
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
@@ -216,6 +220,20 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
         return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
     return cue
+
+
+def _cut_to_level(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
+    """A cut to a level states the level reached (SCHEMA: a `score`), not the size of the cut: "reduces the
+    error rate to 1.5%". A quality cut to a level is a loss (`other`), a memory or size reached a budget (`other`)."""
+    cut = _CUT_TO.search(before)
+    if not cut or cue[0] not in {"reduction", "score"} or q.baseline_value is not None or q.unit == "x" or re.match(r"\s*(?:(?:and|or|,)\s*[\d.]+\s*%?\s*)?of\b", after):
+        return cue
+    what = cut.group(1)
+    if _QUALITY.search(what) and not _ERROR.search(what):
+        return "other", "decrease"  # "lowers accuracy to 93.03%"
+    if _COST_NOUN.search(what + " " + after[:8]):
+        return ("other", "decrease") if q.unit == "abs" else cue  # "reducing GPU memory to 6.1 GB": a footprint reached
+    return "score", "decrease"
 
 
 _METRIC_STOP = re.compile(

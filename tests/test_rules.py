@@ -249,6 +249,11 @@ LABELS = [
     ("the tagger reduces the miss rate from 21.5% to 9.8%", [("improvement", "decrease")]),
     ("it cuts peak memory from 40 GB to 12 GB", [("reduction", "decrease")]),
     ("the shift reduces grasp success from 81% to 35%", [("other", "decrease")]),
+    # a cut to a level states the level (a score); a quality cut to a level is a loss, a memory reached a budget
+    ("the verifier reduces the false alarm rate to 4.2% on the audit set", [("score", "decrease")]),
+    ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
+    ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
+    ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
