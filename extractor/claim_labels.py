@@ -40,6 +40,10 @@ _QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|
 # "reducing counting errors to 23%", "decreases the MAE to 0.353": a cut to a level, no baseline given.
 _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|drop(?:s|ped|ping)?)\b([^.;\d]{0,50}?)(?<!\bup )\bto\s+"
                      r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
+# "achieves a score of 85.15, surpassing the model it replaces (83.55)": a level with the baseline's own number.
+_VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
+                     r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
+_VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -174,6 +178,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         before, after = windows[i]
         cue = _level_cue(q, cue, before, after)
         cue = _cut_to_level(q, cue, before, after)
+        if cue[0] == "score" and q.baseline_value is None and q.unit != "x":
+            cue = _level_versus(text, q, cue, before)
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
@@ -220,6 +226,17 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
         return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
     return cue
+
+
+def _level_versus(text: str, q: Quantity, cue: tuple[str, str], before: str) -> tuple[str, str]:
+    """A level followed by the level of what it beats ("0.9755 versus 0.9083", "68.0%, surpassing X (61.0%)")
+    is a gain over that baseline, when it is the better one and no margin of its own follows ("(30.1) by +44.8")."""
+    m = _VERSUS_NUMBER.match(text, q.end, min(len(text), q.end + 160))
+    if not m or not _VERSUS.match(m.group(1)) or bool(m.group(3)) != (q.unit == "%") or re.match(r"\W*\)?\s*by\b", text[m.end() : m.end() + 12]):
+        return cue
+    other = float(m.group(2))
+    error = bool(_ERROR.search(before[-40:] + m.group(1)[:30]))
+    return ("improvement", "decrease" if error else "increase") if other != q.value and (q.value < other) == error else cue
 
 
 def _cut_to_level(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:

@@ -254,6 +254,11 @@ LABELS = [
     ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
     ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
     ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
+    # a level with the number of what it beats is a gain; worse than it, or with a margin of its own, a level still
+    ("the parser reaches an exact match of 71.5%, surpassing the rule-based tagger (64.0%)", [("improvement", "increase")]),
+    ("our recogniser obtains a WER of 8.1 versus 9.4 for the cascade", [("improvement", "decrease")]),
+    ("the compact model achieves 91.2% accuracy compared to 93.5% for the teacher", [("score", "increase")]),
+    ("it scores 61.0 on the suite, surpassing Gemini 2.5 Flash on all metrics", [("score", "increase")]),
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
