@@ -44,6 +44,8 @@ _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|
 _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
                      r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
 _VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
+# Memory, storage, energy and compute as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB" (SCHEMA: budgets).
+_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2)\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -221,6 +223,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "score", "increase"
         if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
             return "score", "decrease"
+        if _BUDGET_UNIT.match(after) and not _BY_END.search(before):
+            return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:

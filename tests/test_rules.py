@@ -259,6 +259,9 @@ LABELS = [
     ("our recogniser obtains a WER of 8.1 versus 9.4 for the cascade", [("improvement", "decrease")]),
     ("the compact model achieves 91.2% accuracy compared to 93.5% for the teacher", [("score", "increase")]),
     ("it scores 61.0 on the suite, surpassing Gemini 2.5 Flash on all metrics", [("score", "increase")]),
+    # memory, storage and energy as amounts are budgets (SCHEMA); J&F is a metric, not joules
+    ("the detector needs only 1.8 GB of memory and consumes 3.2 mJ per frame", [("other", "decrease")] * 2),
+    ("it improves the tracker by +2.7 J&F on the hard split", [("improvement", "increase")]),
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
