@@ -46,6 +46,9 @@ _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|a
 _VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
 # Memory, storage, energy and compute as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB" (SCHEMA: budgets).
 _BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2)\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
+# "F1 scores exceeding 96%", "IoU surpassed 85 percent": a level passed, not a margin; "gains exceeding 35%" stay gains.
+_ABOVE = re.compile(r"\b(?:exceed\w*|surpass\w*|above|beyond)\s+(?:over\s+|about\s+|~)?$", re.I)
+_GAIN_NOUN = re.compile(r"enhanc|gain|improv|increas|boost|reduc|sav(?:e|es|ed|ing)\b|speed|efficien|lower|higher|faster|fewer|outperform|\bby\b", re.I)
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -180,6 +183,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         before, after = windows[i]
         cue = _level_cue(q, cue, before, after)
         cue = _cut_to_level(q, cue, before, after)
+        if cue[0] in {"improvement", "reduction"} and q.unit != "x" and q.baseline_value is None and _ABOVE.search(before) \
+                and not _GAIN_NOUN.search(before[-60:]):
+            cue = ("score", "increase")  # "achieving accuracies exceeding 90%": the level passed
         if cue[0] == "score" and q.baseline_value is None and q.unit != "x":
             cue = _level_versus(text, q, cue, before)
         if cue[0] == "reduction" and _TIME_CUT.match(after):
