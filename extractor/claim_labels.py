@@ -24,7 +24,7 @@ _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|"
+    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
@@ -33,6 +33,22 @@ _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|ac
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
                            r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+# What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
+_COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
+# A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
+_QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|precision|F1\b|PSNR|SSIM|fidelity", re.I)
+# "reducing counting errors to 23%", "decreases the MAE to 0.353": a cut to a level, no baseline given.
+_CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|drop(?:s|ped|ping)?)\b([^.;\d]{0,50}?)(?<!\bup )\bto\s+"
+                     r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
+# "achieves a score of 85.15, surpassing the model it replaces (83.55)": a level with the baseline's own number.
+_VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
+                     r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
+_VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
+# Memory, storage, energy and compute as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB" (SCHEMA: budgets).
+_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2)\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
+# "F1 scores exceeding 96%", "IoU surpassed 85 percent": a level passed, not a margin; "gains exceeding 35%" stay gains.
+_ABOVE = re.compile(r"\b(?:exceed\w*|surpass\w*|above|beyond)\s+(?:over\s+|about\s+|~)?$", re.I)
+_GAIN_NOUN = re.compile(r"enhanc|gain|improv|increas|boost|reduc|sav(?:e|es|ed|ing)\b|speed|efficien|lower|higher|faster|fewer|outperform|\bby\b", re.I)
 _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviations?|variance|changes?)\b", re.I)
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
@@ -166,6 +182,12 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("score", "increase") if q.unit == "abs" else ("improvement", "increase") if q.unit == "x" else ("other", "increase")
         before, after = windows[i]
         cue = _level_cue(q, cue, before, after)
+        cue = _cut_to_level(q, cue, before, after)
+        if cue[0] in {"improvement", "reduction"} and q.unit != "x" and q.baseline_value is None and _ABOVE.search(before) \
+                and not _GAIN_NOUN.search(before[-60:]):
+            cue = ("score", "increase")  # "achieving accuracies exceeding 90%": the level passed
+        if cue[0] == "score" and q.baseline_value is None and q.unit != "x":
+            cue = _level_versus(text, q, cue, before)
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
@@ -181,6 +203,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
                 better = (q.value > q.baseline_value) != bool(_ERROR.search(before[-40:] + after[:30]))
                 cue = ("improvement", cue[1]) if better else ("other", cue[1])  # "accuracy from 68% to 28%": a loss
+            if cue[0] == "reduction" and q.value < q.baseline_value and not _COST_NOUN.search(before[-60:] + after[:20]):
+                # "reduces CER from 17.20 to 14.45": an error falling is a gain (LABELING), unless a quality falls
+                what = re.split(r"\b(?:reduc|lower|decreas|cut)\w*", before[-60:])[-1]  # the words after the verb
+                cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
 
@@ -203,11 +229,38 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "score", "increase"
         if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
             return "score", "decrease"
+        if _BUDGET_UNIT.match(after) and not _BY_END.search(before):
+            return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
         return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
     return cue
+
+
+def _level_versus(text: str, q: Quantity, cue: tuple[str, str], before: str) -> tuple[str, str]:
+    """A level followed by the level of what it beats ("0.9755 versus 0.9083", "68.0%, surpassing X (61.0%)")
+    is a gain over that baseline, when it is the better one and no margin of its own follows ("(30.1) by +44.8")."""
+    m = _VERSUS_NUMBER.match(text, q.end, min(len(text), q.end + 160))
+    if not m or not _VERSUS.match(m.group(1)) or bool(m.group(3)) != (q.unit == "%") or re.match(r"\W*\)?\s*by\b", text[m.end() : m.end() + 12]):
+        return cue
+    other = float(m.group(2))
+    error = bool(_ERROR.search(before[-40:] + m.group(1)[:30]))
+    return ("improvement", "decrease" if error else "increase") if other != q.value and (q.value < other) == error else cue
+
+
+def _cut_to_level(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
+    """A cut to a level states the level reached (SCHEMA: a `score`), not the size of the cut: "reduces the
+    error rate to 1.5%". A quality cut to a level is a loss (`other`), a memory or size reached a budget (`other`)."""
+    cut = _CUT_TO.search(before)
+    if not cut or cue[0] not in {"reduction", "score"} or q.baseline_value is not None or q.unit == "x" or re.match(r"\s*(?:(?:and|or|,)\s*[\d.]+\s*%?\s*)?of\b", after):
+        return cue
+    what = cut.group(1)
+    if _QUALITY.search(what) and not _ERROR.search(what):
+        return "other", "decrease"  # "lowers accuracy to 93.03%"
+    if _COST_NOUN.search(what + " " + after[:8]):
+        return ("other", "decrease") if q.unit == "abs" else cue  # "reducing GPU memory to 6.1 GB": a footprint reached
+    return "score", "decrease"
 
 
 _METRIC_STOP = re.compile(

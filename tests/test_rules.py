@@ -269,6 +269,26 @@ LABELS = [
     ("With retrieval, answer accuracy goes from 41.2% to 63.5%.", [("improvement", "increase")]),
     ("the planner goes from 90% to 12% plan accuracy as tasks grow", [("other", "decrease")]),
     ("the error goes from 0.31 to 0.12 mm", [("improvement", "decrease")]),  # an error gets better by falling
+    # an error or rate cut from one level to another is a gain (LABELING); a cost stays a reduction, a quality cut is a loss
+    ("the tagger reduces the miss rate from 21.5% to 9.8%", [("improvement", "decrease")]),
+    ("it cuts peak memory from 40 GB to 12 GB", [("reduction", "decrease")]),
+    ("the shift reduces grasp success from 81% to 35%", [("other", "decrease")]),
+    # a cut to a level states the level (a score); a quality cut to a level is a loss, a memory reached a budget
+    ("the verifier reduces the false alarm rate to 4.2% on the audit set", [("score", "decrease")]),
+    ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
+    ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
+    ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
+    # a level with the number of what it beats is a gain; worse than it, or with a margin of its own, a level still
+    ("the parser reaches an exact match of 71.5%, surpassing the rule-based tagger (64.0%)", [("improvement", "increase")]),
+    ("our recogniser obtains a WER of 8.1 versus 9.4 for the cascade", [("improvement", "decrease")]),
+    ("the compact model achieves 91.2% accuracy compared to 93.5% for the teacher", [("score", "increase")]),
+    ("it scores 61.0 on the suite, surpassing Gemini 2.5 Flash on all metrics", [("score", "increase")]),
+    # memory, storage and energy as amounts are budgets (SCHEMA); J&F is a metric, not joules
+    ("the detector needs only 1.8 GB of memory and consumes 3.2 mJ per frame", [("other", "decrease")] * 2),
+    ("it improves the tracker by +2.7 J&F on the hard split", [("improvement", "increase")]),
+    # a level passed ("exceeding 96%") is a score; a gain that exceeds a number stays a gain
+    ("the tagger achieves F1 scores exceeding 94.5% on both corpora", [("score", "increase")]),
+    ("the survey shows quality gains exceeding 35% on the hard prompts", [("improvement", "increase")]),
     # no wording but a metric's name next to the number: a level reached; a gap in that metric is not
     ("the system reports a CER of 0.9% and a recall of 88%", [("score", "increase")] * 2),
     ("we observe a 7% AUROC gap between the two groups", [("other", "increase")]),
