@@ -85,6 +85,7 @@ _PART_AFTER = re.compile(r"\s*(?:\([A-Za-z][\w-]*\)\s*)?(?:module|block|strategy
 # "AgentTaxo-9K", "DocRec1K": a data set with its size, mostly one the paper builds (a parameter count, "Qwen2.5-7B",
 # as a feature of its own lost on dev_gold).
 _SIZE_COUNT = re.compile(r"\d+(?:\.\d+)?[Kk]$")
+_SELF_MENTION = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Tt]his\s+(?:paper|work|study|article))\b")
 _WE_OUR = re.compile(r"\b(?:we|our)\b", re.I)
 _NON_KEY_IN_WORD = re.compile(r"[^\w\s]|_")
 _LAST_WORD = re.compile(r"(?:net|bench|former|gpt|llm|lm|data|set|corpus|qa|score|loss|module|block|framework|"
@@ -189,7 +190,8 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         # often opens with the name of its method, up to its first preposition.
         cut = _SUBTITLE_CUT.search(title)
         lead = title[: cut.start()] if cut else title
-        if 2 <= len(lead.split()) <= 5 and not _NOT_A_NAME.search(lead):
+        longer = any(k.startswith(key(lead)) and k != key(lead) and "rule" in c.sources for k, c in found.items())
+        if 2 <= len(lead.split()) <= 5 and not _NOT_A_NAME.search(lead) and not longer:  # not a piece of a longer rule name
             _add(found, lead, 0, "title_lead")
     coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
     subtitle = _ARTICLE.sub("", sub)
@@ -260,6 +262,8 @@ class PaperView:
         self.head, self.head_key, self.has_sep = head.strip(), key(head.strip()), bool(sep)
         self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
         self.lower_text, self.lower_title = self.text.lower(), self.title.lower()  # once, not once per candidate
+        first = _SELF_MENTION.search(self.text)
+        self.first_we = first.start() if first else len(self.text)
 
     @cached_property
     def words(self) -> Counter[str]:
@@ -351,6 +355,8 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
         f["partner_cap_words"] = float(" " in partner and all(w[:1].isupper() for w in partner.split() if w.lower() not in _MINOR))
     f[f"pairs_{min(view.pairs, 3)}"] = 1.0
     if hits:
+        # first used before the paper speaks of itself ("we", "our", "this paper"): background, seldom its own
+        f["before_first_we"] = float(view.first_we > hits[0])
         f["we_before"] = float(bool(_WE_OUR.search(text[max(text.rfind(". ", 0, hits[0]) + 1, 0) : hits[0]])))
     sentence = text[: hits[0]].count(". ") if hits else -1
     f[f"sentence_{min(sentence, 3)}"] = 1.0
