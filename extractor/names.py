@@ -191,7 +191,8 @@ def _spelled_out(before: str, acronym: str) -> str:
     Token Prediction (FTP)" -> "Future Token Prediction". A trailing head noun is dropped when
     the rest still spells it ("our eXtreme Multi-label Learning framework (XML)")."""
     words = _CLAUSE_CUT.split(before)[-1].split()
-    stripped = words[:-1] if words and _HEAD_WORD.fullmatch(words[-1]) else None
+    # the head stays when it spells the acronym's last letter: "Massive Text Embeddings Benchmark (MTEB)"
+    stripped = words[:-1] if words and _HEAD_WORD.fullmatch(words[-1]) and words[-1][0].lower() != acronym[-1:].lower() else None
     for run in ([stripped] if stripped else []) + [words]:
         for k in range(1, min(len(run), len(acronym) + 4) + 1):
             first = run[-k].lstrip("`'\u2018\u201c")

@@ -28,7 +28,44 @@ GATHERED = [
     ("A Study", "In this work, we introduce \\textbf{Delta Prover}, an agent.", "Delta Prover"),
     ("A Study", "We present E3C-3.0, a dataset.", "E3C-3.0"),
     ("A Study", "We propose Lion, an adversarial distillation method.", "Lion"),
+    # a title with no head opens with its method's name, up to the first preposition
+    ("Entropy-Guided Attention for Private LLMs", "We propose an entropy-guided attention mechanism.", "Entropy-Guided Attention"),
+    ("Deep Improvement Supervision", "We test it.", "Deep Improvement Supervision"),
 ]
+
+NOT_GATHERED = [
+    # a title lead that is a sentence or a class of things is no name
+    ("Towards Better Models for Text", "We test it.", "Towards Better Models"),
+    ("Small Language Models", "We test it.", "Small Language Models"),
+]
+
+
+@pytest.mark.parametrize("title,abstract,unexpected", NOT_GATHERED)
+def test_gather_leaves_out(title: str, abstract: str, unexpected: str):
+    assert key(unexpected) not in {key(c.text) for c in learned.gather(title, abstract)}
+
+
+def test_title_lead_gives_way_to_a_longer_rule_name():
+    title = "Decoder Pre-Training with only Text for Recognition"
+    found = {key(c.text): c.sources for c in learned.gather(title, "We propose Decoder Pre-training with only text for STR (DPTR).")}
+    assert "title_lead" not in found.get(key("Decoder Pre-Training"), set())
+    assert "title_lead" in {s for c in learned.gather("Entropy-Guided Attention for LLMs", "We test it.") for s in c.sources}
+
+
+PARTNERS = [
+    # a phrase whose word initials are a token's capitals is its long form, wherever the two stand
+    ("You Only Cache Once: Decoder-Decoder Architectures", "We introduce YOCO, an architecture.", "YOCO", "You Only Cache Once"),
+    ("DNA Design", "We propose ATGC-Gen, an Automated Transformer Generator for Controllable Generation.",
+     "ATGC-Gen", "Automated Transformer Generator for Controllable Generation"),
+    # "Full Name (ACR)" keeps the pair it was found as
+    ("A Study", "We propose Sparse Texture Guidance (STG).", "STG", "Sparse Texture Guidance"),
+]
+
+
+@pytest.mark.parametrize("title,abstract,token,phrase", PARTNERS)
+def test_gather_links_a_name_to_its_long_form(title: str, abstract: str, token: str, phrase: str):
+    found = {key(c.text): c for c in learned.gather(title, abstract)}
+    assert found[key(token)].partner == key(phrase) and found[key(phrase)].partner == key(token)
 
 
 @pytest.mark.parametrize("title,abstract,expected", GATHERED)
@@ -118,6 +155,21 @@ FEATURES = [
     ("ANPrompt: Anti-noise Prompt Tuning for Models", "We test it.", "Anti-noise Prompt Tuning", "head_cover", 1.0),
     ("SGDFuse: SAM-Guided Diffusion for Image Fusion", "We test it.", "SAM-Guided Diffusion", "head_cover", 0.75),
     ("MamBEV: Enabling State Space Models to Learn", "We test it.", "Enabling State Space Models", "opens_ing", 1.0),
+    # a part listed among the paper's own, built by it, or named as a part
+    ("A Study", "It has (2) Cross-Step Consistency Control, which helps.", "Cross-Step Consistency Control", "enum_before", 1.0),
+    ("A Study", "It consists of a Content-Aware Alignment Neck and more.", "Content-Aware Alignment Neck", "build_before", 1.0),
+    ("A Study", "We integrate a Monte Carlo Dropout step.", "Monte Carlo Dropout", "build_before", 0.0),
+    ("A Study", "We use it with the Phasor-Guided Flow Estimator module.", "Phasor-Guided Flow Estimator", "part_after", 1.0),
+    ("A Study", "We search with (1) breadth-first search (BFS).", "breadth-first search", "enum_before", 0.0),
+    # "on the X": a benchmark or tool in use
+    ("A Study", "We reach a new best on the Harder Text Embedding Benchmark.", "Harder Text Embedding Benchmark", "using_before", 1.0),
+    # first used before the paper speaks of itself: background
+    ("A Study", "Monte Carlo Tree Search (MCTS) is popular. We propose FooNet.", "MCTS", "before_first_we", 1.0),
+    ("A Study", "Search is popular. We propose FooNet (FN).", "FooNet", "before_first_we", 0.0),
+    # a data set with its size in thousands
+    ("A Study", "We release AgentTaxo-9K, a dataset.", "AgentTaxo-9K", "size_count", 1.0),
+    ("A Study", "We release DocRec1K, a dataset.", "DocRec1K", "size_count", 1.0),
+    ("A Study", "We fine-tune Qwen2.5-7B on it.", "Qwen2.5-7B", "size_count", 0.0),
 ]
 
 

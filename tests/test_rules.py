@@ -367,6 +367,9 @@ NAMES = [
     ("A Study", "Our model, dubbed as image Lamp (iLamp), and an innovative gated mixer network (GMN).",
      {"image Lamp", "iLamp", "gated mixer network", "GMN"}),
     ("A Study", "We present a novel reinforcement learning (RL) framework.", set()),
+    # a head noun before "(ACR)" stays in the long form when it spells the acronym's last letter
+    ("A Study", "We propose the Harder Text Embedding Benchmark (HTEB).", {"Harder Text Embedding Benchmark", "HTEB"}),
+    ("A Study", "We propose a Rank Minimization Module (RMM).", {"Rank Minimization Module", "RMM"}),
     # spelled-out forms after a comma or colon, variants, passive coining, a list after a colon
     ("ZOOT: a model", "We propose ZOOT, a Zero-Order Optimised Transformer. ZOOT-large is slower.",
      {"ZOOT", "Zero-Order Optimised Transformer", "ZOOT-large"}),

@@ -24,6 +24,7 @@ from extractor.names import (
     _HEADS,
     _MINOR,
     _NAMING,
+    _NOT_A_NAME,
     _OWN,
     _PAREN,
     _TOKEN,
@@ -70,8 +71,21 @@ _PLURAL_ACR = re.compile(r"[A-Z]{2,}s")
 _APPOS_AFTER = re.compile(r"\s*[,:]\s*(?:a|an|the)\s")
 _VERB_AFTER = re.compile(r"\s*(?:is|are|achieves?|outperforms?|consists?|uses?|leverages?|employs?|combines?)\b")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s*$")
-_USING_BEFORE = re.compile(r"\b(?:using|use|uses|with|on|of|from|like|such as|including|e\.g\.,?)\s*$")
+_USING_BEFORE = re.compile(r"\b(?:using|use|uses|with|on|of|from|like|such as|including|e\.g\.,?)\s*(?:the\s+)?$")
 _MODIFIER_AFTER = re.compile(r"-(?:based|like|style|derived)")
+# "(2) Cross-Step Consistency Control", "Second, a Phasor-Guided ...": a part listed among the paper's own.
+_ENUM_BEFORE = re.compile(r"(?:\(\s*(?:\d|i{1,3}|iv|v|[a-e])\s*\)|\b(?:first|second|third|firstly|secondly|thirdly)\b,?)\s*(?:(?:a|an|the)\s+)?(?:\w+\s+)?$", re.I)
+# "we design a Phasor-Guided ...", "consists of a Content-Aware Alignment Neck": a verb that builds, right before the name
+# (not "employ" or "integrate", which take existing things as often: "we integrate a Monte Carlo Dropout ...").
+_BUILD_BEFORE = re.compile(r"\b(?:(?:propose|introduce|design|develop|present|construct|devise|build)[sd]?|consists?\s+of|comprises?|composed\s+of)\s+"
+                           r"(?:(?:a|an|the)\s+)?(?:(?:new|novel|simple|lightweight)\s+)?$", re.I)
+# "... Flow Estimator module", "... (CSCC) block": the name of a part.
+_PART_AFTER = re.compile(r"\s*(?:\([A-Za-z][\w-]*\)\s*)?(?:module|block|strategy|mechanism|component|loss|network|head|unit|layer|"
+                         r"scheme|encoder|decoder|branch)\b", re.I)
+# "AgentTaxo-9K", "DocRec1K": a data set with its size, mostly one the paper builds (a parameter count, "Qwen2.5-7B",
+# as a feature of its own lost on dev_gold).
+_SIZE_COUNT = re.compile(r"\d+(?:\.\d+)?[Kk]$")
+_SELF_MENTION = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Tt]his\s+(?:paper|work|study|article))\b")
 _WE_OUR = re.compile(r"\b(?:we|our)\b", re.I)
 _NON_KEY_IN_WORD = re.compile(r"[^\w\s]|_")
 _LAST_WORD = re.compile(r"(?:net|bench|former|gpt|llm|lm|data|set|corpus|qa|score|loss|module|block|framework|"
@@ -161,9 +175,9 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         for _, m in followed_by(text, token, _TOKEN_EXPANSION):
             expansion = m.group(1)
             spelled = _shortest_spelling(_HEAD_TAIL.sub("", expansion), token) or _words_spelling(expansion, token)
-            if spelled:
-                _add(found, spelled, offset + m.start(1), "expansion", key(token))
-                found[key(token)].partner = found[key(token)].partner or key(spelled)
+            added = _add(found, spelled, offset + m.start(1), "expansion", key(token)) if spelled else ""
+            if added:
+                found[key(token)].partner = found[key(token)].partner or added
     head, sep, sub = (p.strip() for p in _split_title(title))
     if sep and 1 <= len(head.split()) <= 6:
         _add(found, head, 0, "title_head")
@@ -171,6 +185,14 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         if defined:
             _add(found, defined.group(1), 0, "title_head")
             _add(found, defined.group(2), defined.start(2), "title_head")
+    if not sep:
+        # "Entropy-Guided Attention for Private LLMs", "Deep Improvement Supervision": a title with no head
+        # often opens with the name of its method, up to its first preposition.
+        cut = _SUBTITLE_CUT.search(title)
+        lead = title[: cut.start()] if cut else title
+        longer = any(k.startswith(key(lead)) and k != key(lead) and "rule" in c.sources for k, c in found.items())
+        if 2 <= len(lead.split()) <= 5 and not _NOT_A_NAME.search(lead) and not longer:  # not a piece of a longer rule name
+            _add(found, lead, 0, "title_lead")
     coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
     subtitle = _ARTICLE.sub("", sub)
     cut = _SUBTITLE_CUT.search(subtitle)
@@ -186,7 +208,33 @@ def gather(title: str, text: str) -> list[NameCandidate]:
             spelled = _words_spelling(m.group(1), name)
             if spelled:
                 _add(found, spelled, offset + m.start(1), "text_spelled")
+    _link_partners(found)
     return sorted(found.values(), key=lambda c: c.start)
+
+
+def _capitals(token: str) -> str:
+    return "".join(ch for ch in token if ch.isupper() or ch.isdigit()).lower()
+
+
+def _initials(phrase: str) -> tuple[str, str]:
+    """The phrase's word initials, small words left out and kept ("You Only Cache Once": yco, yoco)."""
+    words = [w for w in _WORD_SPLIT.split(phrase) if w]
+    return "".join(w[0] for w in words if w.lower() not in _MINOR).lower(), "".join(w[0] for w in words).lower()
+
+
+def _link_partners(found: dict[str, NameCandidate]) -> None:
+    """A token and a phrase whose word initials are exactly its capitals are two spellings of one name
+    wherever they stand: "You Only Cache Once" (the title) and YOCO, "ATGC-Gen, an Automated Transformer
+    Generator for Controllable Generation". Only candidates with no partner yet are linked."""
+    tokens = {_capitals(c.text): k for k, c in found.items() if not c.partner and " " not in c.text and len(_capitals(c.text)) >= 3}
+    if not tokens:
+        return
+    for k, c in found.items():
+        if c.partner or " " not in c.text:
+            continue
+        other = next((tokens[i] for i in _initials(c.text) if i in tokens), "")
+        if other and not found[other].partner:
+            c.partner, found[other].partner = other, k
 
 
 def _split_title(title: str) -> tuple[str, str, str]:
@@ -214,6 +262,8 @@ class PaperView:
         self.head, self.head_key, self.has_sep = head.strip(), key(head.strip()), bool(sep)
         self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
         self.lower_text, self.lower_title = self.text.lower(), self.title.lower()  # once, not once per candidate
+        first = _SELF_MENTION.search(self.text)
+        self.first_we = first.start() if first else len(self.text)
 
     @cached_property
     def words(self) -> Counter[str]:
@@ -266,6 +316,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     f["head_word"] = float(bool(_ENDS_IN_HEAD.search(name)))
     f["suffix"] = float(bool(_LAST_WORD.search(name)))
     f["plural_acr"] = float(bool(_PLURAL_ACR.fullmatch(name)))
+    f["size_count"] = float(len(words) == 1 and bool(_SIZE_COUNT.search(name)))
     f["is_title_head"] = float(view.head_key == k)
     f["in_title_head"] = float(view.has_sep and k in view.head_key)
     # context of the first mention in the abstract
@@ -285,6 +336,10 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
         f["using_before"] = float(bool(_USING_BEFORE.search(before)))
         f["first_pos"] = start / max(len(text), 1)
         f["modifier_after"] = float(bool(_MODIFIER_AFTER.match(after)))
+        if not name.islower():  # "(1) masked language models": a term in use, listed or employed
+            f["enum_before"] = float(bool(_ENUM_BEFORE.search(before)))
+            f["build_before"] = float(bool(_BUILD_BEFORE.search(before)))
+            f["part_after"] = float(bool(_PART_AFTER.match(after)))
     f["partner_rule"] = float(c.partner in rule_keys)
     f["partner_known"] = float(bool(c.partner) and known.get(c.partner, 0) - (c.partner in own) >= 1)
     if c.partner and len(c.partner) <= 12:
@@ -300,6 +355,8 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
         f["partner_cap_words"] = float(" " in partner and all(w[:1].isupper() for w in partner.split() if w.lower() not in _MINOR))
     f[f"pairs_{min(view.pairs, 3)}"] = 1.0
     if hits:
+        # first used before the paper speaks of itself ("we", "our", "this paper"): background, seldom its own
+        f["before_first_we"] = float(view.first_we > hits[0])
         f["we_before"] = float(bool(_WE_OUR.search(text[max(text.rfind(". ", 0, hits[0]) + 1, 0) : hits[0]])))
     sentence = text[: hits[0]].count(". ") if hits else -1
     f[f"sentence_{min(sentence, 3)}"] = 1.0
