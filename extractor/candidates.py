@@ -102,7 +102,7 @@ def _enclosing(spans: Sequence[Span], pos: int) -> Span:
 # --- quantities --------------------------------------------------------------------------------
 
 _UNIT = (
-    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray)|\s?-?fold\b|\s+times\b|\s+percent\b)?"
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
@@ -122,7 +122,11 @@ _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
 _DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
 _SLASH_PERCENT = re.compile(r"(?:/\d+\.\d+)+(?:\s?%|\s?pp\b|\s+percentage\s+points?\b)")
 # "63.8 +/- 3.1% mAP": the spread's unit is the value's.
-_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
+_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-|\+-)\s*[\d.]+\s?%")
+# "dice scores of 83.28, 87.44, and 84.50%": the unit closing a list is each member's.
+_LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+\s?%")
+# "five-fold cross-validation": a protocol, not a multiple.
+_CROSS_VALIDATION = re.compile(r"\s*(?:[\w-]+\s+)?(?:cross[\s-]?valid\w*|CV\b)", re.I)
 
 # "Our contributions are twofold:": the number of parts of the paper, not a result.
 _PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)
@@ -197,6 +201,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         unit = _unit(m.group("unit") or m.group("aunit"))
         if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
+        if unit == "abs" and "." in m.group("a") and not m.group("b") and _LIST_PERCENT.match(text, m.end()):
+            unit = "%"  # "83.28, 87.44, and 84.50%"
         if unit == "abs" and _SLASH_PERCENT.match(text, m.end()):
             unit = "%"  # "by 2.40/5.93 pp": the list's unit is each member's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
@@ -234,7 +240,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             continue
         before = text[max(0, start - 24) : start]
         bound = bound if bound != "exact" else _bound(before)
-        parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]))
+        parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]) or _CROSS_VALIDATION.match(text, end))
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     background = background_end(text, clauses)
     found = [replace(q, rule_result=False) if q.start < background else q for q in found]

@@ -199,6 +199,12 @@ QUANTITIES = [
      [(30, 35, "%", "exact"), (15, 150, "x", "exact")]),
     ("the model shows DSC values of 0.95 for organs and threshold values of 3", [(0.95, None, "abs", "exact")]),
     ("it speeds up decoding by 2.23 and reduces compute by approximately 24 GFLOPs", [(2.23, None, "abs", "exact"), (24, None, "abs", "about")]),
+    # "X-ray" is no multiple; "+-" is a plus-minus like "±" (the spread is no result, its unit is the value's)
+    ("it holds 110,000 X-ray scans and reaches accuracy of 90.85 +- 2.22% and 98.64 +- 2.43%",
+     [(90.85, None, "%", "exact"), (98.64, None, "%", "exact")]),
+    # "five-fold cross-validation" is a protocol; the unit closing a list is each member's
+    ("under five-fold cross-validation it reaches dice scores of 83.28, 87.44, and 84.50%",
+     [(83.28, None, "%", "exact"), (87.44, None, "%", "exact"), (84.5, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
