@@ -18,7 +18,7 @@ _METRICS = (
     r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
 )
 _ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|m?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|[mcg]?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
     + _METRICS + r")\b",
     re.I,
 )
@@ -39,6 +39,8 @@ _LEVEL_BEFORE = re.compile(
     r"|\b[A-Za-z][\w'’\-]{0,}\)?\s*[=:]\s*(?:~|≈)?$"
     r"|\b(?:achiev|reach|attain)(?:es|s|ed|ing)?\s+(?:only\s+|up\s+to\s+|over\s+|about\s+|approximately\s+|~)?$"
 )
+# "the highest rule of thirds alignment of 0.817", "the best overall result of 0.329": a decimal a superlative names.
+_BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}of\s+(?:about\s+|approximately\s+|~)?$", re.I)
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
@@ -67,6 +69,9 @@ _METRIC_PAREN = re.compile(
     r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
     re.I,
 )
+# A share of the data or a threshold, in a set-up: "split into training (70%), testing (15%)", "(30% threshold)".
+_SPLIT_PAREN = (re.compile(r"\b(?:train(?:ing)?|test(?:ing)?|validation|dev(?:elopment)?)(?:\s+(?:sets?|data|splits?))?\s*\(\s*$", re.I),
+                re.compile(r"\s*\)"), re.compile(r"\s*thresholds?\b", re.I))
 _PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
 # A whole number after these is a count or a setting: "an All Set of 470 cases", "Evaluation of 13 models",
 # "a sampling rate of 14 Hz", "a batch size of 2", "(depth=2)", "(B_probe=3)".
@@ -97,7 +102,7 @@ _FROM_TO_CHANGE = re.compile(
 )
 # "decreases the mean absolute error to 0.353", "drops F1 to 0.728": the level reached by a change (no "from").
 _CHANGED_TO = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift|fall|fell|rose|rise|push|bring|brought|shr[iu]nk)\w*"
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift|fall|fell|rose|rise|push|bring|brought|shr[iu]nk|quantiz|compress)\w*"
     r"(?:\s+[^\s.;,]+){0,5}?\s+to\s+(?:only\s+|just\s+|about\s+|approximately\s+|roughly\s+|around\s+|~|≈)?$",
     re.I,
 )
@@ -135,7 +140,7 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
 # comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
     r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )
@@ -146,6 +151,8 @@ _GAIN_AFTER = re.compile(
 )
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
+# "exceeds previous SOTA of 88.61%", "the prior best of 71.2": the record beaten, a baseline's number.
+_PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$", re.I)
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
@@ -198,20 +205,41 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
                 or _DELTA_AFTER.match(text, m.end()) or (re.search(r"\bfrom\s*$", wide) and "." in m.group("b")))
 
 
+# "outperforming spaCy (74.3%), BioBERT (62.3%), RoBERTa (59.7%), and GLiNER (60.2%)": each number of such a list
+# is a baseline's, however far the list runs from the comparison.
+_PAREN_LIST_BACK = re.compile(r"\(\s*[~≈]?\d[\d.,]*\s?%?\s*\)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
+                              r"(?![^()]*\b(?:achiev|reach|attain|obtain|we|our|while|whereas)\w*\b)(?=[^()]*[A-Z])[^.;,()]{1,40}\(\s*$")
+
+
+def _baseline_paren(text: str, start: int) -> bool:
+    """A number in parentheses after a comparison (or in a list of such parentheses) is the baseline's."""
+    for _ in range(8):
+        if _BASELINE_PAREN.search(text, max(0, start - 140), start):
+            return True
+        prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)
+        if not prev:
+            return False
+        start = prev.start() + 1
+    return False
+
+
 def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
     None (falsy) when nothing marks the number either way: a list may still make it a result."""
     tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
     after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    if _VERSUS_BEFORE.search(before) or (
-        _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+    if _VERSUS_BEFORE.search(before) or _PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) or (
+        _baseline_paren(text, m.start()) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
+        and not (_joined_by_to(m) and _CHANGE_PAREN.search(text, max(0, m.start() - 90), m.start()))  # "boost (31.12% to 46.61%)"
         and not _GAIN_AFTER.match(after)
     ):
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
+    if (_SPLIT_PAREN[0].search(before) and _SPLIT_PAREN[1].match(after)) or (unit == "%" and _SPLIT_PAREN[2].match(after)):
+        return False  # "split into training (70%), testing (15%)", "IoU-based deduplication (30% threshold)": set-up
     if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
         return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
     if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
@@ -241,7 +269,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):
         return True
-    if decimal and (_DECIMAL_LEVEL_BEFORE.search(before) or _METRIC_BOUND.search(text, max(0, m.start() - 40), m.start())):
+    if decimal and (_DECIMAL_LEVEL_BEFORE.search(before) or _METRIC_BOUND.search(text, max(0, m.start() - 40), m.start())
+                    or _BEST_OF.search(text, max(0, m.start() - 60), m.start())):
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"

@@ -205,6 +205,20 @@ QUANTITIES = [
     # "five-fold cross-validation" is a protocol; the unit closing a list is each member's
     ("under five-fold cross-validation it reaches dice scores of 83.28, 87.44, and 84.50%",
      [(83.28, None, "%", "exact"), (87.44, None, "%", "exact"), (84.5, None, "%", "exact")]),
+    # a list of baselines' numbers in parentheses stays the baselines', however far it runs from the comparison
+    ("ours reaches 84.3%, outperforming off-the-shelf models including spaCy (74.3%), BioBERT-SQuAD (62.3%), "
+     "RoBERTa-SQuAD (59.7%), and GLiNER (60.2%)", [(84.3, None, "%", "exact")]),
+    # ... but a change in parentheses after a verb of change is ours, even after a comparison
+    ("it outperforms a baseline YOLOv5m model, achieving a significant mAP@0.5 boost (31.12% to 46.61%)",
+     [(46.61, None, "%", "exact")]),
+    # the record beaten is a baseline's number; "evaluated against" a data set is no comparison
+    ("it reaches a Dice of 90% on Prostate, which exceeds previous SOTA of 88.61%", [(90, None, "%", "exact")]),
+    ("evaluated against the Aegis dataset, it keeps high accuracy (0.921)", [(0.921, None, "abs", "exact")]),
+    # shares of a data split and thresholds are set-up
+    ("the data was split into training (70%), testing (15%) and validation (15%) sets, with a (30% threshold)", []),
+    # levels a superlative or a metric names ("cIoU"), and a size a model is quantized to
+    ("it reaches the highest rule of thirds alignment of 0.817, 58.3 cIoU, and can be quantized to 2.5GB with INT8",
+     [(0.817, None, "abs", "exact"), (58.3, None, "abs", "exact"), (2.5, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
