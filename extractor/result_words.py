@@ -157,9 +157,10 @@ _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
 _SETUP_AFTER = re.compile(
-    r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|parameters|params|tokens|layers|languages|tasks|datasets|"
+    r"\s?(?:[BKT]\b|(?-i:M)\b|billion|million|thousand|k\b|"
+    r"(?:(?!(?:more|fewer|less|higher|lower|additional|extra|for|of|on|in|per|across|with|to|from|at|over|and|or|the)\b)(?-i:[a-z][\w-]+)\s+)?(?:parameters|params|tokens|layers|languages|tasks|datasets|"
     r"examples|samples|models|benchmarks|GPUs?|hours of|epochs|steps|images|papers|days|prompts|questions|problems|"
-    r"instances|sentences|documents|videos|participants|subjects|patients|annotators|queries|pairs|classes|categories)",
+    r"instances|sentences|documents|videos|participants|subjects|patients|annotators|queries|pairs|classes|categories))",
     re.I,
 )
 

@@ -219,6 +219,10 @@ QUANTITIES = [
     # levels a superlative or a metric names ("cIoU"), and a size a model is quantized to
     ("it reaches the highest rule of thirds alignment of 0.817, 58.3 cIoU, and can be quantized to 2.5GB with INT8",
      [(0.817, None, "abs", "exact"), (58.3, None, "abs", "exact"), (2.5, None, "abs", "exact")]),
+    # a set-up count stays one with a word between it and what it counts; a fraction takes "approximately"
+    ("fine-tuning with less than 1,000 synthetic samples reaches an R-squared of 0.8987 for images",
+     [(0.8987, None, "abs", "exact")]),
+    ("it matches the baseline while using approximately one-third of the total parameters", [(33.3, None, "%", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
