@@ -18,7 +18,7 @@ _METRICS = (
     r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
 )
 _ABS_AFTER = re.compile(
-    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|[mcg]?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
+    r"\s?(?:-\s?)?(?:(?:absolute\s+|relative\s+)?points?(?!\s+clouds?)|pts|pp|percentage\s+points?|top-?[15]\s+accuracy|dB|[mcg]?IoU|m?AP(?:@?[\d:.]+)?|F_?0?\.5|EM|AUC|WER|CER|MRR|NDCG|PPL|improvements?|gains?|"
     + _METRICS + r")\b",
     re.I,
 )
@@ -128,7 +128,10 @@ _NOT_A_RESULT_AFTER = re.compile(
 # "human-validated at kappa=0.81", "inter-rater agreement (Fleiss' kappa = 0.82)".
 _SETTING_BEFORE = re.compile(
     r"(?<!correlates\s)(?<!correlated\s)\b(?:at|under|with|threshold|when)\s+(?:[A-Za-z]\s*=\s*[\d.]+,?\s+(?:and\s+)?)*[A-Za-z]\s*=\s*$"
-    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$",
+    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$"
+    # coding and noise settings ("at QP = 22", "(NMSE, SNR = 20 dB)"), a sample size ("(N=101 vs. N=246)"), a capture rate
+    r"|\b(?:QP|CRF|QF)\s*=\s*$|(?:,|\bat|\bunder)\s+SNR\s*=\s*$|(?<![\w^])[Nn]\s*=\s*$"
+    r"|\b(?:captured|recorded|sampled|filmed|acquired)\s+at\s+(?:about\s+|~)?$",
     re.I,
 )
 # "at 50% expert sparsity", "under 10% observational noise", "At 5% labeling ratio": the condition a result is
@@ -275,4 +278,6 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
+    if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):
+        return False  # "each with 500,000 points": a count of points, not a gain in points
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None

@@ -223,6 +223,10 @@ QUANTITIES = [
     ("fine-tuning with less than 1,000 synthetic samples reaches an R-squared of 0.8987 for images",
      [(0.8987, None, "abs", "exact")]),
     ("it matches the baseline while using approximately one-third of the total parameters", [(33.3, None, "%", "about")]),
+    # settings, sample sizes, capture rates and counts of points are set-up, not results
+    ("it gains 0.65 dB at QP = 22 and halves the time compared to QP = 42, by 9.9 dB (NMSE, SNR = 20 dB)",
+     [(0.65, None, "abs", "exact"), (9.9, None, "abs", "exact")]),
+    ("a study (N=101 vs. N=246) of videos captured at 30 FPS, 2,577 point clouds each with 500,000 points; +3 points", [(3, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
