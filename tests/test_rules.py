@@ -227,6 +227,9 @@ QUANTITIES = [
     ("it gains 0.65 dB at QP = 22 and halves the time compared to QP = 42, by 9.9 dB (NMSE, SNR = 20 dB)",
      [(0.65, None, "abs", "exact"), (9.9, None, "abs", "exact")]),
     ("a study (N=101 vs. N=246) of videos captured at 30 FPS, 2,577 point clouds each with 500,000 points; +3 points", [(3, None, "abs", "exact")]),
+    # a decimal a verb of reaching names after "of", a few words on; a throughput in GB/s
+    ("achieving a global Pearson correlation coefficient of 0.96 and speeds of up to 8.7 GB/s",
+     [(0.96, None, "abs", "exact"), (8.7, None, "abs", "up-to")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
