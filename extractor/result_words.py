@@ -22,6 +22,8 @@ _ABS_AFTER = re.compile(
     + _METRICS + r")\b",
     re.I,
 )
+# One word between a decimal and the metric it measures: "11.1 zero-shot mAP", "12.9 relative improvement".
+_MODIFIER = re.compile(r"\s+(?!(?:and|or|of|to|in|on|at|for|the|with|vs|versus|than|from|by)\b)[\w-]+(?=\s)", re.I)
 # "outperforms the best baseline by 3.5": a bare number is the size of a gain.
 _GAIN_BY = re.compile(
     r"\b(?:improv|outperform|surpass|increas|boost|exceed|beat|reduc|lower|shorten|decreas|accelerat|speed\w*\s+up|better|higher)\w*\b"
@@ -58,7 +60,7 @@ _DECIMAL_LEVEL_BEFORE = re.compile(
 # metric reaches, with its bound in between.
 _METRIC_BOUND = re.compile(
     r"\b(?:scores?|accuracy|errors?|distance|Dice|F1|AUC|AUROC|AUPRC|precision|recall|similarity|agreement|correlations?|kappa|"
-    r"rho|ρ|R\^?2|mAP|MAE|RMSE|SSIM|PSNR|BLEU|NDCG|MRR)\s*(?:of\s+)?(?:up\s+to|about|around|approximately|roughly|nearly|>=?|≥|~|≈|"
+    r"rho|ρ|R\^?2|mAP|MAE|RMSE|SSIM|PSNR|BLEU|NDCG|MRR|perplexity)\s*(?:of\s+)?(?:up\s+to|about|around|approximately|roughly|nearly|>=?|≥|~|≈|"
     r"as\s+high\s+as|as\s+low\s+as|of\s+over|over|exceeding)\s*$"
     r"|\b[\w^-]+\s+values\s+of\s+(?:about\s+|approximately\s+|~)?$",  # "DSC values of 0.97", "R^2 values of 0.908"
     re.I,
@@ -86,7 +88,8 @@ _LEVEL_AFTER = re.compile(
     re.I,
 )
 _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
-_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~)?$", re.I)
+_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~|as\s+(?:fast|little)\s+as\s+)?$"
+                             r"|\bto\s+as\s+fast\s+as\s+$", re.I)
 # "real-time previews (0.01s)", "in 4 steps (~8 seconds on H100)": a time in parentheses is the time a run takes
 # (minutes and hours there are lengths of data or training: "(50-170 minutes long)", "(~12h on RTX A6000").
 _PAREN_TIME = re.compile(r"\(\s*(?:~|≈|about\s+|approximately\s+)?$"), re.compile(r"\s?(?:s|ms|secs?|seconds?)\b(?!\s+(?:long|of)\b)")
@@ -280,6 +283,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
+    if decimal and (word := _MODIFIER.match(text, m.end())) and _ABS_AFTER.match(text, word.end()):
+        return True  # "11.1 zero-shot mAP", "0.1 higher mAP@0.5", "0.777 LLM score" (whole numbers there count: "767 scoring points")
     if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):
         return False  # "each with 500,000 points": a count of points, not a gain in points
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None

@@ -230,6 +230,10 @@ QUANTITIES = [
     # a decimal a verb of reaching names after "of", a few words on; a throughput in GB/s
     ("achieving a global Pearson correlation coefficient of 0.96 and speeds of up to 8.7 GB/s",
      [(0.96, None, "abs", "exact"), (8.7, None, "abs", "up-to")]),
+    # one word between a decimal and its metric; a time "as fast as"; a perplexity "as low as"
+    ("we achieve 11.1 zero-shot mAP and 12.9 relative improvement, in as fast as 1.2 seconds, with perplexity as low as 2.90",
+     [(11.1, None, "abs", "exact"), (12.9, None, "abs", "exact"), (1.2, None, "abs", "up-to"), (2.9, None, "abs", "up-to")]),
+    ("it is trained on 3,743 raw scans with 767 scoring points", []),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
