@@ -22,6 +22,7 @@ _ABS_AFTER = re.compile(
     + _METRICS + r")\b",
     re.I,
 )
+_RATE_AFTER = re.compile(r"\s+(?:precision|recall|sensitivity|specificity|agreement)\b", re.I)
 # One word between a decimal and the metric it measures: "11.1 zero-shot mAP", "12.9 relative improvement".
 _MODIFIER = re.compile(r"\s+(?!(?:and|or|of|to|in|on|at|for|the|with|vs|versus|than|from|by)\b)[\w-]+(?=\s)", re.I)
 # "outperforms the best baseline by 3.5": a bare number is the size of a gain.
@@ -283,6 +284,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
+    if decimal and _RATE_AFTER.match(after):
+        return True  # "with 0.968 precision and 0.978 recall", "(up to 0.69 agreement)"
     if decimal and (word := _MODIFIER.match(text, m.end())) and _ABS_AFTER.match(text, word.end()):
         return True  # "11.1 zero-shot mAP", "0.1 higher mAP@0.5", "0.777 LLM score" (whole numbers there count: "767 scoring points")
     if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):

@@ -234,6 +234,9 @@ QUANTITIES = [
     ("we achieve 11.1 zero-shot mAP and 12.9 relative improvement, in as fast as 1.2 seconds, with perplexity as low as 2.90",
      [(11.1, None, "abs", "exact"), (12.9, None, "abs", "exact"), (1.2, None, "abs", "up-to"), (2.9, None, "abs", "up-to")]),
     ("it is trained on 3,743 raw scans with 767 scoring points", []),
+    # a decimal before precision, recall or agreement is the level reached
+    ("it attained 99.18% mAP50 with 0.968 precision and 0.978 recall (up to 0.69 agreement)",
+     [(99.18, None, "%", "exact"), (0.968, None, "abs", "exact"), (0.978, None, "abs", "exact"), (0.69, None, "abs", "up-to")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
