@@ -161,21 +161,22 @@ def _bound(before: str) -> str:
 # "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
 _LIST_GAP = re.compile(
     r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
-    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?|\s+[A-Za-z][\w-]{0,15})?"  # what it was measured on: "on GPQA", "indoors"
+    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?(?:\s*\([^()]{1,12}\)[^,;()<>=:]{1,30}?)?|\s+[A-Za-z][\w-]{0,15})?"  # "on GPQA", "indoors", "on the X (MML) CT dataset"
     r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
     r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$", re.I
 )
 
 
 def _list_member(text: str, prev: Quantity | None, clause: Span, m: re.Match[str], unit: str) -> bool:
-    """A bare number listed right after a result of the same unit and shape is one too."""
+    """A bare number (or a dash range: "kappa values of 0.98 (X), 0.65-0.75 (Y)") listed right after a result of the
+    same unit and shape is one too."""
     return (
         prev is not None
         and prev.clause == clause
         and prev.unit == unit
-        and prev.value_max is None
+        and not (m.group("b") and (m.group("sep") or "").strip() not in {"-", "–", "--"})
         and "." in prev.text and "." in m.group("a")  # "dilation rates of 2 and 3" are settings
-        and m.start() - prev.end < 60
+        and m.start() - prev.end < 80
         and bool(_LIST_GAP.fullmatch(text, prev.end, m.start()))
     )
 
@@ -212,7 +213,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         change = is_change(text, m, before)
         verdict = is_result_number(text, m, unit)
         rule_result = bool(verdict) or (verdict is None and (
-            (change and marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
+            (change and marked_change(text, m)) or _list_member(text, prev, clause, m, unit)))
         if not rule_result and not keep_all:
             continue
         if change:

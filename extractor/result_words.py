@@ -45,7 +45,8 @@ _LEVEL_BEFORE = re.compile(
 # "the highest rule of thirds alignment of 0.817", "the best overall result of 0.329": a decimal a superlative names;
 # "achieving a global Pearson correlation coefficient of 0.96", "attains an average cosine alignment of 0.538": one reached.
 _BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}of\s+(?:about\s+|approximately\s+|~)?$"
-                      r"|\b(?:achiev|reach|attain|obtain|record|deliver|yield)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|approximately\s+|~)?$", re.I)
+                      r"|\b(?:achiev|reach|attain|obtain|record|deliver|yield)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|approximately\s+|~)?$"
+                      r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$", re.I)  # "and a state-of-the-art 1.52 at 512x512"
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
@@ -270,7 +271,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "improves IS to 316.9", "reducing GPU memory to 6.1 GB": the level a change reaches
     if _GAIN_BY.search(text[max(0, m.start() - 110) : m.start()]):
         return True
-    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b", after)) or (
+    if _RANK_AFTER.match(after) or (_RANK_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)\b|\s+(?:out\s+)?of\s+\d", after)) or (
         _RANK_ON.match(after) and not _THE_BEFORE.search(before)
     ):
         return True

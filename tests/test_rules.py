@@ -237,6 +237,14 @@ QUANTITIES = [
     # a decimal before precision, recall or agreement is the level reached
     ("it attained 99.18% mAP50 with 0.968 precision and 0.978 recall (up to 0.69 agreement)",
      [(99.18, None, "%", "exact"), (0.968, None, "abs", "exact"), (0.978, None, "abs", "exact"), (0.69, None, "abs", "up-to")]),
+    # a rank "N out of M teams"; a decimal called state-of-the-art
+    ("our systems ranked 7 out of 20 teams, with a gFID of 1.44 at 256 and a state-of-the-art 1.52 at 512",
+     [(7, None, "abs", "exact"), (1.44, None, "abs", "exact"), (1.52, None, "abs", "exact")]),
+    # list members may be dash ranges, and the place they were measured on may hold a parenthesis
+    ("achieving kappa values of 0.98 (PE detection), 0.65-0.75 (PE location), and 0.48-0.51 (strain)",
+     [(0.98, None, "abs", "exact"), (0.65, 0.75, "abs", "exact"), (0.48, 0.51, "abs", "exact")]),
+    ("an MRE of 1.5 mm on the Mandibular Molar Landmark (MML) dental CT dataset and 1.2 mm for fiducials",
+     [(1.5, None, "abs", "exact"), (1.2, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
