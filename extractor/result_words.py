@@ -150,7 +150,7 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
 # comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|match(?:es|ing)?|on\s+par\s+with|comparable\s+to|unlike|rival\w*|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
     r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )
@@ -218,8 +218,24 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
 
 # "outperforming spaCy (74.3%), BioBERT (62.3%), RoBERTa (59.7%), and GLiNER (60.2%)": each number of such a list
 # is a baseline's, however far the list runs from the comparison.
-_PAREN_LIST_BACK = re.compile(r"\(\s*[~≈]?\d[\d.,]*\s?%?\s*\)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
-                              r"(?![^()]*\b(?:achiev|reach|attain|obtain|we|our|while|whereas)\w*\b)(?=[^()]*[A-Z])[^.;,()]{1,40}\(\s*$")
+_PAREN_LIST_BACK = re.compile(r"\(\s*(?:[\w\-@^]+\s*[=:]\s*)?[~≈]?\d[\d.,]*\s?%?\s*\)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
+                              r"(?![^()]*\b(?:achiev|reach|attain|obtain|we|our|while|whereas)\w*\b)(?=[^()]*[A-Z])[^.;,()]{1,40}\(\s*(?:[\w\-@^]+\s*[=:]\s*)?$")
+
+
+# "75% dye removal against 20% (PnP) and 10% (h-Edit)": a number listed after a baseline's, each tagged with its name.
+_TAGGED_LIST_BACK = re.compile(r"(?<![\w.])[~≈]?\d[\d.,]*\s?%?\s*\([^()]{1,25}\)\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")
+
+
+def _versus(text: str, start: int) -> bool:
+    """A number after "vs.", "compared to", "against", or listed after such a number with its name in parentheses."""
+    for _ in range(8):
+        if _VERSUS_BEFORE.search(text, max(0, start - 20), start):
+            return True
+        prev = _TAGGED_LIST_BACK.search(text, max(0, start - 60), start)
+        if not prev:
+            return False
+        start = prev.start()
+    return False
 
 
 def _baseline_paren(text: str, start: int) -> bool:
@@ -240,7 +256,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
     after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    if _VERSUS_BEFORE.search(before) or _PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) or (
+    if _versus(text, m.start()) or _PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) or (
         _baseline_paren(text, m.start()) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
         and not (_joined_by_to(m) and _CHANGE_PAREN.search(text, max(0, m.start() - 90), m.start()))  # "boost (31.12% to 46.61%)"
