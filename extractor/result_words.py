@@ -129,7 +129,7 @@ _NOT_A_RESULT_BEFORE = re.compile(
     r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(
-    r"[dD]\b|\+?\$|-point\s+(?:scale|likert)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
+    r"[dD]\b|\+?\$|-point\s+(?:\w+\s+)?(?:scales?|likert|ratings?)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
 )  # "95% Hausdorff distance" is HD95, a metric's name
 # A setting, not a result: "runs at T=0.7", "with threshold t=0.70"; an agreement that validates the data:
 # "human-validated at kappa=0.81", "inter-rater agreement (Fleiss' kappa = 0.82)".
@@ -305,6 +305,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "with 0.968 precision and 0.978 recall", "(up to 0.69 agreement)"
     if decimal and (word := _MODIFIER.match(text, m.end())) and _ABS_AFTER.match(text, word.end()):
         return True  # "11.1 zero-shot mAP", "0.1 higher mAP@0.5", "0.777 LLM score" (whole numbers there count: "767 scoring points")
+    if not decimal and re.search(r"(?:[αβγλτεδησ]|\\(?:alpha|beta|gamma|lambda|tau|epsilon|delta|eta|sigma))\s*[<>≤≥]\s*$", before):
+        return False  # "flattening it (α< 1)": a setting of a parameter
     if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):
         return False  # "each with 500,000 points": a count of points, not a gain in points
     return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None

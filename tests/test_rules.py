@@ -252,6 +252,8 @@ QUANTITIES = [
     ("it achieves 75% dye removal against 20% (PnP) and 10% (h-Edit)", [(75, None, "%", "exact")]),
     ("it improves success at matched denoiser budgets by 9.11 points, with (3.1%) overhead",
      [(9.11, None, "abs", "exact"), (3.1, None, "%", "exact")]),
+    # a parameter set below or above a bound, a rating scale: set-up
+    ("sharpening it (α> 1) or flattening it (α< 1), with 5-point scalar ratings", []),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
