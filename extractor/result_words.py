@@ -22,7 +22,7 @@ _ABS_AFTER = re.compile(
     + _METRICS + r")\b",
     re.I,
 )
-_RATE_AFTER = re.compile(r"\s+(?:precision|recall|sensitivity|specificity|agreement)\b", re.I)
+_RATE_AFTER = re.compile(r"\s+(?:precision|recall|sensitivity|specificity|agreement|drop|decrease|increase)\b", re.I)
 # One word between a decimal and the metric it measures: "11.1 zero-shot mAP", "12.9 relative improvement".
 _MODIFIER = re.compile(r"\s+(?!(?:and|or|of|to|in|on|at|for|the|with|vs|versus|than|from|by)\b)[\w-]+(?=\s)", re.I)
 # "outperforms the best baseline by 3.5": a bare number is the size of a gain.
@@ -46,14 +46,15 @@ _LEVEL_BEFORE = re.compile(
 # "achieving a global Pearson correlation coefficient of 0.96", "attains an average cosine alignment of 0.538": one reached.
 _BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}of\s+(?:about\s+|approximately\s+|~)?$"
                       r"|\b(?:achiev|reach|attain|obtain|record|deliver|yield)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|approximately\s+|~)?$"
-                      r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$", re.I)  # "and a state-of-the-art 1.52 at 512x512"
+                      r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$"
+                      r"|\b(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?)\s+of\s+(?:up\s+to\s+|about\s+|approximately\s+|over\s+|nearly\s+|~|\+)?$", re.I)  # "and a state-of-the-art 1.52 at 512x512"
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
 _DECIMAL_LEVEL_BEFORE = re.compile(
     r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
     r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
-    r"|(?:\bR\^\{?2\}?|\bR2|ρ(?:_\w+)?|\\?\brho)\s*[=:]\s*(?:-\s?|−\s?)?$"  # "(R^2 = 0.80)", "Spearman ρ=0.92": a fit reached
+    r"|(?:\bR\^\{?2\}?|\bR2|ρ(?:_\w+)?|\\?\brho|\\r\{ho\})\s*[=:]\s*(?:-\s?|−\s?)?$"  # "(R^2 = 0.80)", "Spearman ρ=0.92": a fit reached
     r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
     r"(?:over|above|under|below|exceeding|was|were|is|around|reached|of\s+about)\s+(?:about\s+|approximately\s+|~|≈)?$",
     re.I,
@@ -85,7 +86,7 @@ _COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
-    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|mJ\b|kWh\b|KB\b)"
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|(?:seconds?|secs?)\s+per\s+(?:scene|image|frame|token|sample|query|video|case)\b|mJ\b|kWh\b|KB\b)"
     r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
     re.I,
 )
@@ -107,6 +108,11 @@ _FROM_TO_CHANGE = re.compile(
     r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
     re.I,
 )
+# "reduced from 1.544 (MAE) to 0.491", "improved from 0.7692 in the zero-shot setting to 0.8619": a change whose two ends
+# are each tagged with the setting they were measured in.
+_FROM_TAG_TO = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b[^.;]{0,40}?\bfrom\s+\d[\d.]*\s*%?\s*"
+    r"(?:\([^()]{1,25}\)|(?:in|on|with|for|under|at|using)\s+[^.;,()]{1,40}?)\s+to\s+$", re.I)
 # "decreases the mean absolute error to 0.353", "drops F1 to 0.728": the level reached by a change (no "from").
 _CHANGED_TO = re.compile(
     r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift|fall|fell|rose|rise|push|bring|brought|shr[iu]nk|quantiz|compress)\w*"
@@ -275,6 +281,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
     if re.match(r"\d{4}$", m.group("a")) and 1900 < float(m.group("a")) < 2100:
         return False
+    if "." in m.group("a") and _FROM_TAG_TO.search(text, max(0, m.start() - 150), m.start()):
+        return True  # "the PTV Score was reduced from 1.544 (MAE) to 0.491", "F1 improved from 0.7692 in the zero-shot setting to 0.8619"
     if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
         return True  # "reducing its size from 12B to 2B": a change, whatever its unit
     if _LEVEL_AFTER.match(after):

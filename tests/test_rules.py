@@ -254,6 +254,11 @@ QUANTITIES = [
      [(9.11, None, "abs", "exact"), (3.1, None, "%", "exact")]),
     # a parameter set below or above a bound, a rating scale: set-up
     ("sharpening it (α> 1) or flattening it (α< 1), with 5-point scalar ratings", []),
+    # a Spearman rho scraped as "\r{ho}"; a decimal drop; a time per scene; a decimal gain "of"; a change with tagged ends
+    (r"a Spearman correlation of \r{ho} = 0.68, a marginal 0.83 drop, runs at 0.14 seconds per scene, average gains of 5.32",
+     [(0.68, None, "abs", "exact"), (0.83, None, "abs", "exact"), (0.14, None, "abs", "exact"), (5.32, None, "abs", "exact")]),
+    ("the PTV Score was reduced from 1.544 (MAE) to 0.491 (MAE + CDM); F1 improved from 0.7692 in the zero-shot setting to 0.8619",
+     [(0.491, None, "abs", "exact"), (0.8619, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
