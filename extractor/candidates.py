@@ -92,6 +92,28 @@ def background_end(text: str, sentences: Sequence[Span]) -> int:
     return first.end if any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:]) else 0
 
 
+# Words that put a sentence on others' work: "Recent work demonstrates", "A recent survey revealed", "Many recent detectors
+# report", "Current solutions include", "with reported rates of".
+_PRIOR_WORK = re.compile(
+    r"\b(?:recent|current|existing|prior|previous|conventional|traditional|standard|typical|many|most|modern|state-of-the-art)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:work|works|studies|solutions|methods|approaches|models|detectors|systems|LLMs|VLMs|MLLMs|benchmarks|"
+    r"techniques|research|literature|pipelines|tools)\b"
+    r"|\b(?:surveys?|studies|research|literature|reports?)\s+(?:\w+\s+)?(?:shows?|showed|reveals?|revealed|reports?|reported|found|finds|"
+    r"suggests?|indicates?|estimates?)\b|\breported\b|\bhas\s+emerged\b|\bet\s+al\b", re.I)
+
+
+def prior_work_sentences(text: str, sentences: Sequence[Span]) -> list[Span]:
+    """Sentences before the paper first speaks of its own work that speak of others' ("Many recent detectors report
+    AUROC scores above 99%."): their numbers are not the paper's results."""
+    found: list[Span] = []
+    for s in sentences if len(sentences) > 1 else ():
+        if _OWN_WORK.search(text, s.start, s.end):
+            break
+        if _PRIOR_WORK.search(text, s.start, s.end) and not _RESULT_WORDS.search(text, s.start, s.end):
+            found.append(s)  # "surpassing prior methods by 1.2" states a result against them
+    return found
+
+
 def _enclosing(spans: Sequence[Span], pos: int) -> Span:
     for s in spans:
         if s.start <= pos < s.end:
@@ -244,7 +266,9 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]) or _CROSS_VALIDATION.match(text, end))
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     background = background_end(text, clauses)
-    found = [replace(q, rule_result=False) if q.start < background else q for q in found]
+    prior = prior_work_sentences(text, clauses)
+    found = [replace(q, rule_result=False) if q.start < background or any(s.start <= q.start < s.end for s in prior) else q
+             for q in found]
     if not keep_all:
         found = [q for q in found if q.rule_result]
     found.sort(key=lambda q: q.start)

@@ -259,6 +259,11 @@ QUANTITIES = [
      [(0.68, None, "abs", "exact"), (0.83, None, "abs", "exact"), (0.14, None, "abs", "exact"), (5.32, None, "abs", "exact")]),
     ("the PTV Score was reduced from 1.544 (MAE) to 0.491 (MAE + CDM); F1 improved from 0.7692 in the zero-shot setting to 0.8619",
      [(0.491, None, "abs", "exact"), (0.8619, None, "abs", "exact")]),
+    # numbers in sentences on others' work, before the paper speaks of its own, are not results
+    ("Detection matters. Many recent detectors report AUROC scores above 99%. We propose X, which reaches 91.2% accuracy.",
+     [(91.2, None, "%", "exact")]),
+    ("Agents loop. Current solutions include judge monitoring (10-15% overhead per step). Our method cuts loops by 52%.",
+     [(52, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
