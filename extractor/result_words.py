@@ -132,7 +132,7 @@ _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?to
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
-    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
+    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(
     r"[dD]\b|\+?\$|-point\s+(?:\w+\s+)?(?:scales?|likert|ratings?)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
@@ -167,8 +167,12 @@ _GAIN_AFTER = re.compile(
 )
 # "2.9 vs. 2.2", "around 1% compared to a 43.64% slowdown measured for a baseline": the baseline's number.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\s+to|against)\s*(?:(?:a|an|the)\s+)?$", re.I)
-# "exceeds previous SOTA of 88.61%", "the prior best of 71.2": the record beaten, a baseline's number.
-_PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$", re.I)
+# "exceeds previous SOTA of 88.61%", "the prior best of 71.2": the record beaten, a baseline's number; so is "compared to the
+# human baseline of 91%" (not "we establish a strong initial baseline of 0.78"), and what another model "is trained on" or
+# "uses" ("TinyLlama, which is trained on 10x more data").
+_PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$"
+                         r"|(?<!establish\s)(?<!establishes\s)(?<!set\s)(?<!sets\s)\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}baseline\s+of\s+(?:about\s+|~)?$"
+                         r"|\b(?:which|that|who)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:trained\s+on|uses?|used|requires?)\s+(?:about\s+|~)?$", re.I)
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
@@ -262,7 +266,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
     after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    if _versus(text, m.start()) or _PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) or (
+    if _versus(text, m.start()) or (_PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) and not _joined_by_to(m)) or (
         _baseline_paren(text, m.start()) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
         and not (_joined_by_to(m) and _CHANGE_PAREN.search(text, max(0, m.start() - 90), m.start()))  # "boost (31.12% to 46.61%)"
