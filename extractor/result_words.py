@@ -14,7 +14,7 @@ _RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
 _METRICS = (
-    r"(?:Code|sacre)?BLEU|CIDEr|SARI|FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation|"
+    r"(?:Code|sacre)?BLEU|CIDEr|SARI|[gr]?FID|ROUGE[-\w]*|BERTscore|F1|perplexity|accuracy|score|correlation|"
     r"AUROC|AUPRC|SSIM|PSNR|LPIPS|MAE|RMSE|MSE|Dice|DSC|HOTA|MOTA|IDF1|EER|mean\s+absolute\s+error|root\s+mean"
 )
 _ABS_AFTER = re.compile(
@@ -156,7 +156,7 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
 # comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|match(?:es|ing)?|on\s+par\s+with|comparable\s+to|unlike|rival\w*|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|below|behind|trail\w*|match(?:es|ing)?|on\s+par\s+with|comparable\s+to|unlike|rival\w*|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
     r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )

@@ -273,6 +273,9 @@ QUANTITIES = [
      "which is trained on 10× more data; we establish a strong initial baseline of 0.78 F1",
      [(92.39, None, "%", "exact"), (0.78, None, "abs", "exact")]),
     ("it raises H@1 from a never-demote baseline of 45.1% to 95.7%", [(95.7, None, "%", "exact")]),
+    # gFID is a metric; a number in parentheses after "below"/"trailing" is the one ahead's
+    ("it achieves a notable 1.60 gFID and an accuracy of 94.8%, slightly below BERT (95.3%)",
+     [(1.6, None, "abs", "exact"), (94.8, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
