@@ -86,7 +86,7 @@ _COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
-    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|(?:seconds?|secs?)\s+per\s+(?:scene|image|frame|token|sample|query|video|case)\b|mJ\b|kWh\b|KB\b)"
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|(?:seconds?|secs?)\s+per\s+(?:scene|image|frame|token|sample|query|video|case)\b|mJ\b|kWh\b)"
     r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
     re.I,
 )

@@ -276,6 +276,9 @@ QUANTITIES = [
     # gFID is a metric; a number in parentheses after "below"/"trailing" is the one ahead's
     ("it achieves a notable 1.60 gFID and an accuracy of 94.8%, slightly below BERT (95.3%)",
      [(1.6, None, "abs", "exact"), (94.8, None, "%", "exact")]),
+    # a size in KB alone is no result ("a single 150KB steering image"); a small one after "merely" still is
+    ("a single 150KB steering image, 7KB superquadric parameters, an average frame size of merely 43 KB",
+     [(43, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
