@@ -93,6 +93,11 @@ _LEVEL_AFTER = re.compile(
 _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
 _SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~|as\s+(?:fast|little)\s+as\s+)?$"
                              r"|\bto\s+as\s+fast\s+as\s+$", re.I)
+# "completes in under 2 minutes", "boosted to 95.16% within 30 minutes", "this step takes 36 hours": the time a run takes
+# (a budget when it is training); "acquired in under 4 minutes", "(50-170 minutes long)", "9.1 hours of video" are set-up.
+_LONG_TIME = (re.compile(r"(?<!acquired\s)(?<!recorded\s)(?<!collected\s)(?<!captured\s)(?<!\bin\s)\b(?:in|within|under|takes?|taking|took)\s+"
+                         r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|roughly\s+|~|less\s+than\s+|under\s+)?$", re.I),
+              re.compile(r"\s?(?:minutes?|mins?|hours?|hrs?)\b(?!\s+(?:of|long)\b)", re.I))
 # "real-time previews (0.01s)", "in 4 steps (~8 seconds on H100)": a time in parentheses is the time a run takes
 # (minutes and hours there are lengths of data or training: "(50-170 minutes long)", "(~12h on RTX A6000").
 _PAREN_TIME = re.compile(r"\(\s*(?:~|≈|about\s+|approximately\s+)?$"), re.compile(r"\s?(?:s|ms|secs?|seconds?)\b(?!\s+(?:long|of)\b)")
@@ -303,7 +308,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         _RANK_ON.match(after) and not _THE_BEFORE.search(before)
     ):
         return True
-    if (_SECONDS.match(after) and _SECONDS_BEFORE.search(before)) or (_PAREN_TIME[0].search(before) and _PAREN_TIME[1].match(after)):
+    if (_SECONDS.match(after) and _SECONDS_BEFORE.search(before)) or (_PAREN_TIME[0].search(before) and _PAREN_TIME[1].match(after)) or (
+            _LONG_TIME[1].match(after) and _LONG_TIME[0].search(text, max(0, m.start() - 30), m.start())):
         return True
     decimal = "." in m.group("a")
     if _LEVEL_BEFORE.search(before) and (decimal or not (_POINT_EQUALS.search(before) or _COUNT_OF.search(before))):

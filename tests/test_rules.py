@@ -279,6 +279,9 @@ QUANTITIES = [
     # a size in KB alone is no result ("a single 150KB steering image"); a small one after "merely" still is
     ("a single 150KB steering image, 7KB superquadric parameters, an average frame size of merely 43 KB",
      [(43, None, "abs", "exact")]),
+    # minutes or hours a run takes are a result (a budget for training); an acquisition time and lengths of data are set-up
+    ("hashing completes in under 2 minutes and is boosted further within 30 minutes; a scan acquired in under 4 minutes, "
+     "clips (50-170 minutes long) and 9.1 hours of video", [(2, None, "abs", "up-to"), (30, None, "abs", "up-to")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
