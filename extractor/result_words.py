@@ -47,7 +47,8 @@ _LEVEL_BEFORE = re.compile(
 _BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}of\s+(?:about\s+|approximately\s+|~)?$"
                       r"|\b(?:achiev|reach|attain|obtain|record|deliver|yield)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|approximately\s+|~)?$"
                       r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$"
-                      r"|\b(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?)\s+of\s+(?:up\s+to\s+|about\s+|approximately\s+|over\s+|nearly\s+|~|\+)?$", re.I)  # "and a state-of-the-art 1.52 at 512x512"
+                      r"|\b(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?)\s+of\s+(?:up\s+to\s+|about\s+|approximately\s+|over\s+|nearly\s+|~|\+)?$"
+                      r"|\b(?:curve|coefficients?|results|mean|shift|difference)\s+of\s+(?:about\s+|approximately\s+|~)?$", re.I)  # "area under the curve of 0.93"  # "and a state-of-the-art 1.52 at 512x512"
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").

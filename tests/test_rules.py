@@ -282,6 +282,9 @@ QUANTITIES = [
     # minutes or hours a run takes are a result (a budget for training); an acquisition time and lengths of data are set-up
     ("hashing completes in under 2 minutes and is boosted further within 30 minutes; a scan acquired in under 4 minutes, "
      "clips (50-170 minutes long) and 9.1 hours of video", [(2, None, "abs", "up-to"), (30, None, "abs", "up-to")]),
+    # a decimal after "curve of", "coefficients of", "results of", "mean of", "difference of"; "an average of" stays a statistic
+    ("with an area under the curve of 0.93, Pearson coefficients of 0.63, results of 11.54 mm/h, an average of 2.8 clusters",
+     [(0.93, None, "abs", "exact"), (0.63, None, "abs", "exact"), (11.54, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
