@@ -162,8 +162,8 @@ _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
 # comparison are the baselines' (a metric named in them only close after the comparison; "(A -> B)" is a change).
-_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|below|behind|trail\w*|match(?:es|ing)?|on\s+par\s+with|comparable\s+to|unlike|rival\w*|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
-    r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
+_BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than(?!\s*[~≈$]?\s*\d)|below|behind|trail\w*|match(?:es|ing)?|on\s+par\s+with|comparable\s+to|unlike|rival\w*|(?<!evaluated\s)(?<!tested\s)(?<!validated\s)(?<!benchmarked\s)against|over|vs\.?|versus|compared\s+(?:to|with))\b(?:[^.;]|\.(?=\d)){0,100}\(\s*$"
+    r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than(?!\s*[~≈$]?\s*\d)|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )
 # "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
