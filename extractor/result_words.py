@@ -324,6 +324,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "with 0.968 precision and 0.978 recall", "(up to 0.69 agreement)"
     if decimal and (word := _MODIFIER.match(text, m.end())) and _ABS_AFTER.match(text, word.end()):
         return True  # "11.1 zero-shot mAP", "0.1 higher mAP@0.5", "0.777 LLM score" (whole numbers there count: "767 scoring points")
+    if re.search(r"[\w)]\s\+\s+$", before):
+        return False  # "6D pose + 3Dsize", "23 + 45 = 68": a sum, not a gain
     if not decimal and re.search(r"(?:[αβγλτεδησ]|\\(?:alpha|beta|gamma|lambda|tau|epsilon|delta|eta|sigma))\s*[<>≤≥]\s*$", before):
         return False  # "flattening it (α< 1)": a setting of a parameter
     if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):

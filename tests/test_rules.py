@@ -288,6 +288,8 @@ QUANTITIES = [
     # "less than 5%" is a bound, not a comparison: the number in parentheses after it is ours
     ("the pipeline runs with less than 5% worst case overhead (1.2% in the optimized release)",
      [(5, None, "%", "up-to"), (1.2, None, "%", "exact")]),
+    # a plus between two terms is a sum, not a gain; a plus sign on its own still is
+    ('the calculation "23 + 45 = 68" and 9-DoF pose (6D pose + 3Dsize); it gains +2.4 points', [(2.4, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
