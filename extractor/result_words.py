@@ -178,6 +178,7 @@ _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\
 # "uses" ("TinyLlama, which is trained on 10x more data").
 _PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$"
                          r"|(?<!establish\s)(?<!establishes\s)(?<!set\s)(?<!sets\s)\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}baseline\s+of\s+(?:about\s+|~)?$"
+                         r"|\b(?:random\s+)?chance(?:\s+level)?\s+(?:is|was|of|at)\s+(?:about\s+|~)?$"  # "where random chance is 50%"
                          r"|\b(?:which|that|who)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:trained\s+on|uses?|used|requires?)\s+(?:about\s+|~)?$", re.I)
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first

@@ -290,6 +290,9 @@ QUANTITIES = [
      [(5, None, "%", "up-to"), (1.2, None, "%", "exact")]),
     # a plus between two terms is a sum, not a gain; a plus sign on its own still is
     ('the calculation "23 + 45 = 68" and 9-DoF pose (6D pose + 3Dsize); it gains +2.4 points', [(2.4, None, "abs", "exact")]),
+    # "are twofold:" counts parts; chance is a baseline
+    ("The key challenges are twofold: speed and memory. The results were twofold and surprising, where random chance is 50%; "
+     "ours is twofold faster", [(2, None, "x", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
