@@ -160,6 +160,7 @@ _PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-|\+-)\s*[\d.]+\s?%")
 _LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+\s?%")
 # "The key challenges of this task are twofold: ...", "The results were twofold and surprising": parts, not a multiple.
 _COPULA, _PARTS_AFTER = re.compile(r"\b(?:is|are|was|were)\s+$"), re.compile(r"\s*[:.;]|\s+and\b")
+_LARGER = re.compile(r"\s*(?:larger|bigger|the\s+size)\b", re.I)  # a size of the set-up, as for digits (result_words._SIZE_AFTER)
 # "five-fold cross-validation": a protocol, not a multiple.
 _CROSS_VALIDATION = re.compile(r"\s*(?:[\w-]+\s+)?(?:cross[\s-]?valid\w*|CV\b)", re.I)
 
@@ -277,7 +278,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         before = text[max(0, start - 24) : start]
         bound = bound if bound != "exact" else _bound(before)
         parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]) or _CROSS_VALIDATION.match(text, end)
-                                     or (_COPULA.search(text, max(0, start - 8), start) and _PARTS_AFTER.match(text, end)))
+                                     or (_COPULA.search(text, max(0, start - 8), start) and _PARTS_AFTER.match(text, end))
+                                     or _LARGER.match(text, end))  # "an order of magnitude larger than existing datasets"
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     background = background_end(text, clauses)
     prior = prior_work_sentences(text, clauses)

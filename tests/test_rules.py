@@ -293,6 +293,9 @@ QUANTITIES = [
     # "are twofold:" counts parts; chance is a baseline
     ("The key challenges are twofold: speed and memory. The results were twofold and surprising, where random chance is 50%; "
      "ours is twofold faster", [(2, None, "x", "exact")]),
+    # a multiple in words before "larger" sizes the set-up, as for digits; "smaller" stays a saving
+    ("the dataset is an order of magnitude larger than existing ones and six times larger; the model is five times smaller",
+     [(5, None, "x", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
