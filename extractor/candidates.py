@@ -162,7 +162,7 @@ _LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+\s?%")
 _COPULA, _PARTS_AFTER = re.compile(r"\b(?:is|are|was|were)\s+$"), re.compile(r"\s*[:.;]|\s+and\b")
 _LARGER = re.compile(r"\s*(?:larger|bigger|the\s+size)\b", re.I)  # a size of the set-up, as for digits (result_words._SIZE_AFTER)
 # "five-fold cross-validation": a protocol, not a multiple.
-_CROSS_VALIDATION = re.compile(r"\s*(?:[\w-]+\s+)?(?:cross[\s-]?valid\w*|CV\b)", re.I)
+_CROSS_VALIDATION = re.compile(r"\s*(?:[\w-]+\s+)?(?:cross[\s-]?valid\w*|validation\b|(?-i:CV)\b)", re.I)
 
 # "Our contributions are twofold:": the number of parts of the paper, not a result.
 _PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)

@@ -134,7 +134,7 @@ _ONLY_COST = re.compile(r"\b(?:only|just|merely|a\s+mere)\s+(?:about\s+|approxim
 )
 # A multiple or share that sizes the set-up: "the 70x larger model", "at 25% of total training compute".
 _ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
-_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?cross-?\s?valid", re.I)
+_SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?(?:cross-?\s?valid|(?-i:CV)\b)", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
@@ -288,6 +288,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
     if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
         return False
+    if unit == "x" and re.match(r"\s*(?:[\w-]+\s+)?validation\b", after):
+        return False  # "under 5-fold validation": a protocol
     if unit != "abs":
         return not _SIZE_AFTER.match(after) or bool(_ONLY_BEFORE.search(before))  # "only 35% the size": a saving
     if re.match(r"\d{4}$", m.group("a")) and 1900 < float(m.group("a")) < 2100:

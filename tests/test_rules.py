@@ -296,6 +296,9 @@ QUANTITIES = [
     # a multiple in words before "larger" sizes the set-up, as for digits; "smaller" stays a saving
     ("the dataset is an order of magnitude larger than existing ones and six times larger; the model is five times smaller",
      [(5, None, "x", "exact")]),
+    # "five-fold validation" and "5-fold CV" are protocols; "87.0% validation accuracy" is a result
+    ("under five-fold validation and a standard 5-fold CV ensemble it achieves 87.0% validation accuracy",
+     [(87.0, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
