@@ -107,22 +107,24 @@ _REPORT_WORDS = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|acceler
                            r"deliver|scor|gain|cut|lower|increas|exceed|beat|trad|contribut|evaluat|show|demonstrat|rank|plac|win|won|deploy)\w*", re.I)
 
 
-def prior_work_sentences(text: str, sentences: Sequence[Span]) -> list[Span]:
+def prior_work_sentences(text: str, sentences: Sequence[Span], starts: Sequence[int]) -> list[Span]:
     """Sentences before the paper first speaks of its own work that speak of others' ("Many recent detectors report
     AUROC scores above 99%.") or report nothing ("in the MIMIC-III dataset, only about 8.56% of hospital visits include
-    progress notes"): their numbers are not the paper's results."""
-    if len(sentences) < 2:
+    progress notes"): their numbers (at `starts`) are not the paper's results."""
+    if len(sentences) < 2 or not starts:
         return []
-    own_later = any(_OWN_WORK.search(text, s.start, s.end) for s in sentences)
-    found: list[Span] = []
+    cued: list[Span] = []
+    silent: list[Span] = []
     for k, s in enumerate(sentences):
         if _OWN_WORK.search(text, s.start, s.end):
-            break
+            return cued + silent  # an own-work sentence follows the silent ones
+        if not any(s.start <= p < s.end for p in starts):
+            continue
         if _PRIOR_WORK.search(text, s.start, s.end) and not _RESULT_WORDS.search(text, s.start, s.end):
-            found.append(s)  # "surpassing prior methods by 1.2" states a result against them
-        elif k > 0 and own_later and not _REPORT_WORDS.search(text, s.start, s.end):
-            found.append(s)
-    return found
+            cued.append(s)  # "surpassing prior methods by 1.2" states a result against them
+        elif k > 0 and not _REPORT_WORDS.search(text, s.start, s.end):
+            silent.append(s)
+    return cued
 
 
 def _enclosing(spans: Sequence[Span], pos: int) -> Span:
@@ -282,7 +284,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
                                      or _LARGER.match(text, end))  # "an order of magnitude larger than existing datasets"
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     background = background_end(text, clauses)
-    prior = prior_work_sentences(text, clauses)
+    prior = prior_work_sentences(text, clauses, [q.start for q in found if q.rule_result])
     found = [replace(q, rule_result=False) if q.start < background or any(s.start <= q.start < s.end for s in prior) else q
              for q in found]
     if not keep_all:

@@ -147,9 +147,13 @@ _NOT_A_RESULT_AFTER = re.compile(
 # "human-validated at kappa=0.81", "inter-rater agreement (Fleiss' kappa = 0.82)".
 _SETTING_BEFORE = re.compile(
     r"(?<!correlates\s)(?<!correlated\s)\b(?:at|under|with|threshold|when)\s+(?:[A-Za-z]\s*=\s*[\d.]+,?\s+(?:and\s+)?)*[A-Za-z]\s*=\s*$"
-    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$"
-    # coding and noise settings ("at QP = 22", "(NMSE, SNR = 20 dB)"), a sample size ("(N=101 vs. N=246)"), a capture rate
-    r"|\b(?:QP|CRF|QF)\s*=\s*$|(?:,|\bat|\bunder)\s+SNR\s*=\s*$|(?<![\w^])[Nn]\s*=\s*$"
+    r"|\b(?:validat\w*|agreement)\b[^.;]{0,40}\bkappa\s*(?:=|of)?\s*$",
+    re.I,
+)
+# Coding and noise settings ("at QP = 22", "(NMSE, SNR = 20 dB)"), a sample size ("(N=101 vs. N=246)"), a capture rate
+# ("captured at 30 FPS"); read in the last 30 characters only.
+_SETTING_TAIL = re.compile(
+    r"\b(?:QP|CRF|QF)\s*=\s*$|(?:,|\bat|\bunder)\s+SNR\s*=\s*$|(?<![\w^])[Nn]\s*=\s*$"
     r"|\b(?:captured|recorded|sampled|filmed|acquired)\s+at\s+(?:about\s+|~)?$",
     re.I,
 )
@@ -180,6 +184,7 @@ _PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]
                          r"|(?<!establish\s)(?<!establishes\s)(?<!set\s)(?<!sets\s)\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}baseline\s+of\s+(?:about\s+|~)?$"
                          r"|\b(?:random\s+)?chance(?:\s+level)?\s+(?:is|was|of|at)\s+(?:about\s+|~)?$"  # "where random chance is 50%"
                          r"|\b(?:which|that|who)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:trained\s+on|uses?|used|requires?)\s+(?:about\s+|~)?$", re.I)
+_PRIOR_BEST_HINTS = ("previous", "prior", "former", "baseline", "chance", "which", "that", "who")  # cheap test before the regex
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
@@ -258,6 +263,8 @@ def _versus(text: str, start: int) -> bool:
 def _baseline_paren(text: str, start: int) -> bool:
     """A number in parentheses after a comparison (or in a list of such parentheses) is the baseline's."""
     for _ in range(8):
+        if "(" not in text[max(0, start - 40) : start]:
+            return False  # both patterns end in an open parenthesis (and a short "AUC =")
         if _BASELINE_PAREN.search(text, max(0, start - 140), start):
             return True
         prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)
@@ -273,7 +280,9 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
     after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    if _versus(text, m.start()) or (_PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()) and not _joined_by_to(m)) or (
+    tail = text[max(0, m.start() - 60) : m.start()].lower()
+    prior_best = any(w in tail for w in _PRIOR_BEST_HINTS) and bool(_PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()))
+    if _versus(text, m.start()) or (prior_best and not _joined_by_to(m)) or (
         _baseline_paren(text, m.start()) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
         and not (_joined_by_to(m) and _CHANGE_PAREN.search(text, max(0, m.start() - 90), m.start()))  # "boost (31.12% to 46.61%)"
@@ -286,7 +295,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "split into training (70%), testing (15%)", "IoU-based deduplication (30% threshold)": set-up
     if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
         return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
-    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()):
+    if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()) or _SETTING_TAIL.search(text, max(0, m.start() - 30), m.start()):
         return False
     if unit == "x" and re.match(r"\s*(?:[\w-]+\s+)?validation\b", after):
         return False  # "under 5-fold validation": a protocol
