@@ -299,6 +299,9 @@ QUANTITIES = [
     # "five-fold validation" and "5-fold CV" are protocols; "87.0% validation accuracy" is a result
     ("under five-fold validation and a standard 5-fold CV ensemble it achieves 87.0% validation accuracy",
      [(87.0, None, "%", "exact")]),
+    # conditions and settings: a share of the data corrupted, pruning ratios, a maximum budget, the chance baseline
+    ("it reaches 97% for recordings with up to 75% of records missing, at pruning ratios of 50%, 75% and 95%, under a "
+     "maximum budget of 600 tool calls, far below the 50% baseline", [(97, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
