@@ -22,6 +22,7 @@ _ABS_AFTER = re.compile(
     + _METRICS + r")\b",
     re.I,
 )
+_LATER_MEMBERS = re.compile(r"(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s+and\s+\d+\.\d+")
 _RATE_AFTER = re.compile(r"\s+(?:precision|recall|sensitivity|specificity|agreement|drop|decrease|increase)\b", re.I)
 # One word between a decimal and the metric it measures: "11.1 zero-shot mAP", "12.9 relative improvement".
 _MODIFIER = re.compile(r"\s+(?!(?:and|or|of|to|in|on|at|for|the|with|vs|versus|than|from|by)\b)[\w-]+(?=\s)", re.I)
@@ -48,7 +49,8 @@ _BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}o
                       r"|\b(?:achiev|reach|attain|obtain|record|deliver|yield)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|approximately\s+|~)?$"
                       r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$"
                       r"|\b(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?)\s+of\s+(?:up\s+to\s+|about\s+|approximately\s+|over\s+|nearly\s+|~|\+)?$"
-                      r"|\b(?:curve|coefficients?|results|mean|shift|difference)\s+of\s+(?:about\s+|approximately\s+|~)?$", re.I)  # "area under the curve of 0.93"  # "and a state-of-the-art 1.52 at 512x512"
+                      r"|\b(?:curve|coefficients?|results|mean|shift|difference)\s+of\s+(?:about\s+|approximately\s+|~)?$"
+                      r"|\b(?:was|were|is|are)\s+(?:found|measured|estimated|observed)\s+to\s+be\s+(?:at\s+|about\s+|approximately\s+|around\s+|~)?$", re.I)  # "area under the curve of 0.93"  # "and a state-of-the-art 1.52 at 512x512"
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
@@ -186,8 +188,9 @@ _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\
 _PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$"
                          r"|(?<!establish\s)(?<!establishes\s)(?<!set\s)(?<!sets\s)\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}baseline\s+of\s+(?:about\s+|~)?$"
                          r"|\b(?:random\s+)?chance(?:\s+level)?\s+(?:is|was|of|at)\s+(?:about\s+|~)?$"  # "where random chance is 50%"
+                         r"|\bcompared\s+(?:to|with)\s+[^.;,()]{1,40}?\s+(?:with|at)\s+(?:an?\s+)?(?:about\s+)?$"  # "compared to CheXZero with 0.746"
                          r"|\b(?:which|that|who)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:trained\s+on|uses?|used|requires?)\s+(?:about\s+|~)?$", re.I)
-_PRIOR_BEST_HINTS = ("previous", "prior", "former", "baseline", "chance", "which", "that", "who")  # cheap test before the regex
+_PRIOR_BEST_HINTS = ("previous", "prior", "former", "baseline", "chance", "which", "that", "who", "compared")  # cheap test before the regex
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
@@ -341,6 +344,9 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
     if decimal and _RATE_AFTER.match(after):
         return True  # "with 0.968 precision and 0.978 recall", "(up to 0.69 agreement)"
+    if decimal and (later := _LATER_MEMBERS.match(text, m.end())) and (
+            _ABS_AFTER.match(text, later.end()) or ((word := _MODIFIER.match(text, later.end())) and _ABS_AFTER.match(text, word.end()))):
+        return True  # "up to 25.5 and 12.9 relative improvement": the metric closing the list names each member
     if decimal and (word := _MODIFIER.match(text, m.end())) and _ABS_AFTER.match(text, word.end()):
         return True  # "11.1 zero-shot mAP", "0.1 higher mAP@0.5", "0.777 LLM score" (whole numbers there count: "767 scoring points")
     if re.search(r"[\w)]\s\+\s+$", before):
