@@ -143,7 +143,7 @@ _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?to
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
-    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
+    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*(?:%|pp)?\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(
     r"[dD]\b|\+?\$|-point\s+(?:\w+\s+)?(?:scales?|likert|ratings?)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
@@ -188,9 +188,11 @@ _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|relative\
 _PRIOR_BEST = re.compile(r"\b(?:previous|prior|former)\s+(?:best|SOTA|state[\s-]of[\s-]the[\s-]art)(?:\s+[\w-]+){0,2}\s+(?:of|at)\s+(?:about\s+|~)?$"
                          r"|(?<!establish\s)(?<!establishes\s)(?<!set\s)(?<!sets\s)\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}baseline\s+of\s+(?:about\s+|~)?$"
                          r"|\b(?:random\s+)?chance(?:\s+level)?\s+(?:is|was|of|at)\s+(?:about\s+|~)?$"  # "where random chance is 50%"
+                         r"|\bhuman(?:s|-level)?\s+(?:performance|baseline|accuracy|experts?|annotators?|raters?|participants?)\s+"
+                         r"(?:is|was|of|at|reach\w*|achiev\w*|scor\w*)?\s*(?:about\s+|approximately\s+|~|only\s+)?$"  # "the estimated human performance is ~81.1%"
                          r"|\bcompared\s+(?:to|with)\s+[^.;,()]{1,40}?\s+(?:with|at)\s+(?:an?\s+)?(?:about\s+)?$"  # "compared to CheXZero with 0.746"
                          r"|\b(?:which|that|who)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:trained\s+on|uses?|used|requires?)\s+(?:about\s+|~)?$", re.I)
-_PRIOR_BEST_HINTS = ("previous", "prior", "former", "baseline", "chance", "which", "that", "who", "compared")  # cheap test before the regex
+_PRIOR_BEST_HINTS = ("previous", "prior", "former", "baseline", "chance", "which", "that", "who", "compared", "human")  # cheap test before the regex
 _SLASH_TAIL = re.compile(r"(?:/\d+\.\d+%?)+")
 _VERSUS_AFTER = re.compile(r"\s?(?:[A-Za-z]{1,4}\s*)?\(?\s*(?:vs\.?|versus)\s", re.I)  # "(139.82 ms vs. 145.91 ms)": ours first
 # A number right after these is a size or a count of the set-up, not a result ("M" is a million, "m" a metre).
