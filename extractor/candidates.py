@@ -159,7 +159,7 @@ _SLASH_PERCENT = re.compile(r"(?:/\d+\.\d+)+(?:\s?%|\s?pp\b|\s+percentage\s+poin
 # "63.8 +/- 3.1% mAP": the spread's unit is the value's.
 _PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-|\+-)\s*[\d.]+\s?%")
 # "dice scores of 83.28, 87.44, and 84.50%": the unit closing a list is each member's.
-_LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+\s?%")
+_LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+(?:\s?%|\s?pp\b|\s+percentage\s+points?\b)")
 # "The key challenges of this task are twofold: ...", "The results were twofold and surprising": parts, not a multiple.
 _COPULA, _PARTS_AFTER = re.compile(r"\b(?:is|are|was|were)\s+$"), re.compile(r"\s*[:.;]|\s+and\b")
 _LARGER = re.compile(r"\s*(?:larger|bigger|the\s+size)\b", re.I)  # a size of the set-up, as for digits (result_words._SIZE_AFTER)

@@ -167,6 +167,10 @@ _SETTING_TAIL = re.compile(
 _CONDITION = re.compile(r"\b(?:at|under|with)\s+(?:a\s+|an\s+)?(?:only\s+|just\s+)?$", re.I), re.compile(
     r"\s*(?:[a-z]+\s+)?(?:sparsity|noise|corruption|coverage|contamination|missing(?:ness)?|label(?:l?ing|l?ed|s)?|ratios?|blending|"
     r"strength|pruning|masking|occlusion|cloud|poison\w*|perturbation|dropout|compression\s+ratio)\b", re.I)
+# "under 3x and 6x compression budgets": the settings compared under, each member of the list.
+_BUDGET_AFTER = re.compile(r"(?:\s*(?:and|or|,)\s+\d[\d.]*\s?(?:×|x|%))?\s*(?:compression|pruning|sparsity|quantization)\s+"
+                           r"(?:budgets?|ratios?|rates?|levels?|settings?)\b", re.I)
+_CONDITION_LIST = re.compile(r"\b(?:at|under|with)\s+\d[\d.]*\s?(?:×|x|%)\s*(?:,\s*|\s+)(?:and\s+|or\s+)?$", re.I)
 # "mAP at 50% IoU", "CIDEr at 0.5 IoU": an overlap threshold of the metric, not a result.
 _AT_IOU = re.compile(r"\bat\s+$", re.I), re.compile(r"\s?(?:IoU|intersection[\s-]+over[\s-]+union)\b", re.I)
 # "outperforming X (75.3%) and Y (60.2%)", "outperforms T1-based (AUC = 0.68)": the numbers in parentheses after a
@@ -305,7 +309,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "with up to 75% of records missing", "at pruning ratios of 50%, 75% and 95%": the condition
     if (_SPLIT_PAREN[0].search(before) and _SPLIT_PAREN[1].match(after)) or (unit == "%" and _SPLIT_PAREN[2].match(after)):
         return False  # "split into training (70%), testing (15%)", "IoU-based deduplication (30% threshold)": set-up
-    if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)):
+    if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)) or (
+            (_CONDITION[0].search(before) or _CONDITION_LIST.search(before)) and _BUDGET_AFTER.match(text, m.end())):
         return False  # "at 50% IoU", "at 50% expert sparsity": the condition, not the result
     if _SETTING_BEFORE.search(text, max(0, m.start() - 70), m.start()) or _SETTING_TAIL.search(text, max(0, m.start() - 30), m.start()):
         return False

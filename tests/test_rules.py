@@ -41,6 +41,7 @@ RESIDUE = [
     (r"\emph{fast}", "fast"),
     ("error under 0.4~mm", "error under 0.4 mm"),  # a tie is a space
     (r"costs $5 and $10", "costs $5 and $10"),  # money, not math
+    (r"(\(81.1\%\) reduction) and a \(1.38\times\) speed-up", "(81.1% reduction) and a 1.38× speed-up"),  # \( \) delimit math too
 ]
 
 
@@ -309,6 +310,10 @@ QUANTITIES = [
     # humans' levels are a reference, not the method's result; a CI bound with its unit
     ("ours reaches 59.2%, while the estimated human performance is ~81.1% and human annotators achieved 91% accuracy; "
      "it trails by 5.05pp (CI [-10.2pp, -0.9pp])", [(59.2, None, "%", "exact"), (5.05, None, "%", "exact")]),
+    # LaTeX \( \) math: read through; settings "under 3x and 6x compression budgets"; a pp list's unit for each member
+    (r"under \(3\times\) and \(6\times\) compression budgets, it cuts FLOPs (\(81.1\%\) reduction) with a \(1.38\times\) "
+     r"speed-up, improving by \(9.11\) and \(10.46\) percentage points",
+     [(81.1, None, "%", "exact"), (1.38, None, "x", "exact"), (9.11, None, "%", "exact"), (10.46, None, "%", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
