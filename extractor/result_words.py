@@ -76,7 +76,8 @@ _METRIC_BOUND = re.compile(
 _METRIC_PAREN = re.compile(
     r"(?:\b(?:accuracy|precision|recall|sensitivity|specificity|scores?|F1|AUC|AUROC|AUPRC|Dice|DSC|m?IoU|SSIM|PSNR|LPIPS|FID|"
     r"BLEU|ROUGE[-\w]*|CIDEr|METEOR|MAE|RMSE|NDCG(?:@\d+)?|MRR|mAP[@\d.:]*|kappa|correlation|perplexity|[\w-]+-score)"
-    r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,3})\s*\(\s*(?:~|≈)?$",
+    r"(?:\s+(?:on|for|in)\s+(?:[\w-]+\s+){0,2}[\w-]+)?"  # "competitive scores on peer-group identification (0.286)"
+    r"|\b(?:highest|lowest|best|top|peak)\s+(?:[\w-]+\s+){0,5})\s*\(\s*(?:~|≈)?$",
     re.I,
 )
 # A share of the data or a threshold, in a set-up: "split into training (70%), testing (15%)", "(30% threshold)".
