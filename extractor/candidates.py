@@ -201,7 +201,8 @@ _LIST_GAP = re.compile(
     r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
     r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?(?:\s*\([^()]{1,12}\)[^,;()<>=:]{1,30}?)?|\s+[A-Za-z][\w-]{0,15})?"  # "on GPQA", "indoors", "on the X (MML) CT dataset"
     r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
-    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$", re.I
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$"
+    r"|\s*\)\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!\s*(?:with|using|at|under|for|via|by|a|an|the)\b)[^.;,()]{1,40}\(\s*$", re.I  # "abuse detection (0.718) and bullying analysis (0.606)"
 )
 
 

@@ -316,7 +316,8 @@ QUANTITIES = [
      [(81.1, None, "%", "exact"), (1.38, None, "x", "exact"), (9.11, None, "%", "exact"), (10.46, None, "%", "exact")]),
     # a decimal in parentheses after a superlative a few words back, or after a metric "on" a task
     ("it achieves the best results, with top performance on abuse detection (0.718) and competitive scores on peer-group "
-     "identification (0.286)", [(0.718, None, "abs", "exact"), (0.286, None, "abs", "exact")]),
+     "identification (0.286) and bullying analysis (0.606)",
+     [(0.718, None, "abs", "exact"), (0.286, None, "abs", "exact"), (0.606, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
