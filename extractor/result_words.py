@@ -50,12 +50,14 @@ _BEST_OF = re.compile(r"\b(?:highest|best|lowest|top|peak)\s+(?:[\w-]+\s+){1,4}o
                       r"|\ban?\s+(?:new\s+)?state[\s-]of[\s-]the[\s-]art\s+$"
                       r"|\b(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?)\s+of\s+(?:up\s+to\s+|about\s+|approximately\s+|over\s+|nearly\s+|~|\+)?$"
                       r"|\b(?:curve|coefficients?|results|mean|shift|difference)\s+of\s+(?:about\s+|approximately\s+|~)?$"
-                      r"|\b(?:was|were|is|are)\s+(?:found|measured|estimated|observed)\s+to\s+be\s+(?:at\s+|about\s+|approximately\s+|around\s+|~)?$", re.I)  # "area under the curve of 0.93"  # "and a state-of-the-art 1.52 at 512x512"
+                      r"|\b(?:was|were|is|are)\s+(?:found|measured|estimated|observed)\s+to\s+be\s+(?:at\s+|about\s+|approximately\s+|around\s+|~)?$"
+                      r"|\b(?:was|were|is|are)\s+(?:evaluated|measured|estimated)\s+(?:as|at)\s+(?:about\s+|approximately\s+|~)?$"
+                      r"|\bdown\s+to\s+(?:only\s+|just\s+|about\s+)?$", re.I)  # "at extremely low rates, down to 0.1 MB"  # "area under the curve of 0.93"  # "and a state-of-the-art 1.52 at 512x512"
 # A decimal named right before by a metric or a verb of scoring: "reaches AUC 0.741", "scores 66.1 on X",
 # "exceeds 0.91", "yields 0.82", "a Dice score over 0.98", "(R^2 = 0.80)", "Spearman ρ=0.92" (whole numbers there are versions and counts: "scoring 50
 # agents", "yielding 8,103 preferences").
 _DECIMAL_LEVEL_BEFORE = re.compile(
-    r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall)\s*(?:~|≈)?\s*$"
+    r"\b(?:AUC|AUROC|MAP|mAP|mIoU|mean\s+IoU|NDCG(?:@\d+)?|MRR|precision|recall|Chamfer|EPE|HD95|minADE\d*|ADE|FDE)\s*(?:~|≈)?\s*$"
     r"|\b(?:scor(?:es|ed|ing)|exceed(?:s|ed|ing)?|retain(?:s|ed|ing)?|obtain(?:s|ed|ing)?|yield(?:s|ed|ing)?)\s+(?:only\s+|over\s+|about\s+|approximately\s+|~)?$"
     r"|(?:\bR\^\{?2\}?|\bR2|ρ(?:_\w+)?|\\?\brho|\\r\{ho\})\s*[=:]\s*(?:-\s?|−\s?)?$"  # "(R^2 = 0.80)", "Spearman ρ=0.92": a fit reached
     r"|\b(?:score|accuracy|error|distance|Dice|F1|AUC|AUROC|precision|recall|similarity|agreement)\s+"
@@ -93,7 +95,7 @@ _COUNT_OF = re.compile(r"(?-i:\b[A-Z][a-z]+)\s+of\s*$|\b(?:rates?|size)\s+of\s*$
 _POINT_EQUALS = re.compile(r"\b[A-Za-z]\s*=\s*$|:\s*$")  # "d = 0.504" and "AUP: 0.91", not "k=2" nor "steps: 1)"
 # Speed, time and size levels a method reaches: "13.2 fps", "as low as 289ms", "5.6 mJ", "4.15 mm RMS".
 _LEVEL_AFTER = re.compile(
-    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|(?:seconds?|secs?)\s+per\s+(?:scene|image|frame|token|sample|query|video|case)\b|mJ\b|kWh\b)"
+    r"\s?(?:fps|frames?\s+per\s+second|ms\b|milliseconds?|s/(?:frame|image|token|it)|(?:tokens?|images?|samples?|queries|it)/s\b|[KMGT]B/s\b|(?:seconds?|secs?)\s+per\s+(?:scene|image|frame|token|sample|query|video|case)\b|mJ\b|kWh\b|[mµu]W\s+(?:average\s+)?power\b)"
     r"|\s?(?:mm|cm|meters?)\b(?=\s*(?:RMS|error|accuracy|deviation|difference)|[^.;]{0,0}$)",
     re.I,
 )

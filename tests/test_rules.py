@@ -318,6 +318,10 @@ QUANTITIES = [
     ("it achieves the best results, with top performance on abuse detection (0.718) and competitive scores on peer-group "
      "identification (0.286) and bullying analysis (0.606)",
      [(0.718, None, "abs", "exact"), (0.286, None, "abs", "exact"), (0.606, None, "abs", "exact")]),
+    # metric names before a decimal (Chamfer, HD95), a level "evaluated as", "down to", a power in mW
+    ("mesh quality (Chamfer 4.35 mm) and HD95 5.14; the uncertainty was evaluated as 0.215 mm, at rates down to 0.1 MB, "
+     "in 0.6us with 10.8mW average power", [(4.35, None, "abs", "exact"), (5.14, None, "abs", "exact"),
+                                             (0.215, None, "abs", "exact"), (0.1, None, "abs", "exact"), (10.8, None, "abs", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
