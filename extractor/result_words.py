@@ -22,6 +22,8 @@ _ABS_AFTER = re.compile(
     + _METRICS + r")\b",
     re.I,
 )
+_ERROR_WITHIN = re.compile(r"\b(?:errors?|accuracy|precision|deviations?|RMSE|MAE)\s+(?:of\s+)?(?:within|below|under|less\s+than|"
+                           r"about|approximately|around|roughly|~|only)?\s*$", re.I)
 _LATER_MEMBERS = re.compile(r"(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s+and\s+\d+\.\d+")
 _RATE_AFTER = re.compile(r"\s+(?:precision|recall|sensitivity|specificity|agreement|drop|decrease|increase)\b", re.I)
 # One word between a decimal and the metric it measures: "11.1 zero-shot mAP", "12.9 relative improvement".
@@ -352,6 +354,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return True
     if decimal and _METRIC_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _PAREN_CLOSE.match(after):
         return True  # "achieves high accuracy (0.94)", "the lowest bits-per-character (1.425)"
+    if _ERROR_WITHIN.search(text, max(0, m.start() - 45), m.start()) and re.match(r"\s?(?:°|degrees?|deg\b|mm\b|cm\b|m\b|px\b|pixels?\b)", after):
+        return True  # "joint angle errors within 3 degrees", "a height accuracy of approximately 3 cm"
     if decimal and _RATE_AFTER.match(after):
         return True  # "with 0.968 precision and 0.978 recall", "(up to 0.69 agreement)"
     if decimal and (later := _LATER_MEMBERS.match(text, m.end())) and (

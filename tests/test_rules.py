@@ -322,6 +322,9 @@ QUANTITIES = [
     ("mesh quality (Chamfer 4.35 mm) and HD95 5.14; the uncertainty was evaluated as 0.215 mm, at rates down to 0.1 MB, "
      "in 0.6us with 10.8mW average power", [(4.35, None, "abs", "exact"), (5.14, None, "abs", "exact"),
                                              (0.215, None, "abs", "exact"), (0.1, None, "abs", "exact"), (10.8, None, "abs", "exact")]),
+    # a whole-number error or accuracy with a physical unit is a level reached; a voxel size is not
+    ("joint angle errors within 3 degrees and a height accuracy of approximately 3 cm, with 3mm voxels",
+     [(3, None, "abs", "up-to"), (3, None, "abs", "about")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
