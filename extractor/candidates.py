@@ -137,7 +137,7 @@ def _enclosing(spans: Sequence[Span], pos: int) -> Span:
 # --- quantities --------------------------------------------------------------------------------
 
 _UNIT = (
-    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray)|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray)|\s?-?fold\b|(?:\s+|-)times\b|\s+percent\b)?"
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers

@@ -325,6 +325,8 @@ QUANTITIES = [
     # a whole-number error or accuracy with a physical unit is a level reached; a voxel size is not
     ("joint angle errors within 3 degrees and a height accuracy of approximately 3 cm, with 3mm voxels",
      [(3, None, "abs", "up-to"), (3, None, "abs", "about")]),
+    # "45-times" is a multiple like "45 times"
+    ("achieving a 45-times average model size reduction", [(45, None, "x", "exact")]),
     # sizes written as products are not multiples
     (r"trained at $128 \times 128$ and tested at p < 3\times 10^{-4}", []),
     ("on 512 x 512 images and ImageNet 64×64 with a 3×3 window", []),
