@@ -92,6 +92,41 @@ def background_end(text: str, sentences: Sequence[Span]) -> int:
     return first.end if any(_OWN_WORK.search(text, s.start, s.end) for s in sentences[1:]) else 0
 
 
+# Words that put a sentence on others' work: "Recent work demonstrates", "A recent survey revealed", "Many recent detectors
+# report", "Current solutions include", "with reported rates of".
+_PRIOR_WORK = re.compile(
+    r"\b(?:recent|current|existing|prior|previous|conventional|traditional|standard|typical|many|most|modern|state-of-the-art)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:work|works|studies|solutions|methods|approaches|models|detectors|systems|LLMs|VLMs|MLLMs|benchmarks|"
+    r"techniques|research|literature|pipelines|tools)\b"
+    r"|\b(?:surveys?|studies|research|literature|reports?)\s+(?:\w+\s+)?(?:shows?|showed|reveals?|revealed|reports?|reported|found|finds|"
+    r"suggests?|indicates?|estimates?)\b|\breported\b|\bhas\s+emerged\b|\bet\s+al\b", re.I)
+
+
+# Any verb of reporting a result: a sentence without one, before the paper speaks of its own work, is background.
+_REPORT_WORDS = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|accelerat|speed|faster|boost|yield|reach|attain|obtain|"
+                           r"deliver|scor|gain|cut|lower|increas|exceed|beat|trad|contribut|evaluat|show|demonstrat|rank|plac|win|won|deploy)\w*", re.I)
+
+
+def prior_work_sentences(text: str, sentences: Sequence[Span], starts: Sequence[int]) -> list[Span]:
+    """Sentences before the paper first speaks of its own work that speak of others' ("Many recent detectors report
+    AUROC scores above 99%.") or report nothing ("in the MIMIC-III dataset, only about 8.56% of hospital visits include
+    progress notes"): their numbers (at `starts`) are not the paper's results."""
+    if len(sentences) < 2 or not starts:
+        return []
+    cued: list[Span] = []
+    silent: list[Span] = []
+    for k, s in enumerate(sentences):
+        if _OWN_WORK.search(text, s.start, s.end):
+            return cued + silent  # an own-work sentence follows the silent ones
+        if not any(s.start <= p < s.end for p in starts):
+            continue
+        if _PRIOR_WORK.search(text, s.start, s.end) and not _RESULT_WORDS.search(text, s.start, s.end):
+            cued.append(s)  # "surpassing prior methods by 1.2" states a result against them
+        elif k > 0 and not _REPORT_WORDS.search(text, s.start, s.end):
+            silent.append(s)
+    return cued
+
+
 def _enclosing(spans: Sequence[Span], pos: int) -> Span:
     for s in spans:
         if s.start <= pos < s.end:
@@ -102,7 +137,7 @@ def _enclosing(spans: Sequence[Span], pos: int) -> Span:
 # --- quantities --------------------------------------------------------------------------------
 
 _UNIT = (
-    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9])|\s?-?fold\b|\s+times\b|\s+percent\b)?"
+    r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray)|\s?-?fold\b|(?:\s+|-)times\b|\s+percent\b)?"
 )
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
@@ -122,13 +157,20 @@ _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")
 _DIMENSION_BEFORE = re.compile(r"\d\s?[xX×]\s?$")
 _SLASH_PERCENT = re.compile(r"(?:/\d+\.\d+)+(?:\s?%|\s?pp\b|\s+percentage\s+points?\b)")
 # "63.8 +/- 3.1% mAP": the spread's unit is the value's.
-_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-)\s*[\d.]+\s?%")
+_PLUS_MINUS_PERCENT = re.compile(r"\s*(?:±|\+/-|\+-)\s*[\d.]+\s?%")
+# "dice scores of 83.28, 87.44, and 84.50%": the unit closing a list is each member's.
+_LIST_PERCENT = re.compile(r"(?:\s*,\s*\d+\.\d+)*\s*,?\s+and\s+\d+\.\d+(?:\s?%|\s?pp\b|\s+percentage\s+points?\b)")
+# "The key challenges of this task are twofold: ...", "The results were twofold and surprising": parts, not a multiple.
+_COPULA, _PARTS_AFTER = re.compile(r"\b(?:is|are|was|were)\s+$"), re.compile(r"\s*[:.;]|\s+and\b")
+_LARGER = re.compile(r"\s*(?:larger|bigger|the\s+size)\b", re.I)  # a size of the set-up, as for digits (result_words._SIZE_AFTER)
+# "five-fold cross-validation": a protocol, not a multiple.
+_CROSS_VALIDATION = re.compile(r"\s*(?:[\w-]+\s+)?(?:cross[\s-]?valid\w*|validation\b|(?-i:CV)\b)", re.I)
 
 # "Our contributions are twofold:": the number of parts of the paper, not a result.
 _PARTS_FOLD = re.compile(r"\b(?:contributions?|goals?|aims?|purposes?|objectives?|motivations?)\b[^.;]{0,40}\b(?:is|are)\s+$", re.I)
 
 _BOUNDS = (
-    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+low\s+as|as\s+little\s+as|as\s+few\s+as|below|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
+    ("up-to", re.compile(r"(?:up\s+to|as\s+much\s+as|as\s+high\s+as|as\s+low\s+as|as\s+little\s+as|as\s+fast\s+as|as\s+few\s+as|below|as\s+many\s+as|less\s+than|fewer\s+than|under|within|at\s+most|<|≤)\s*[$+]?$", re.I)),
     ("at-least", re.compile(r"(?:over|more\s+than|at\s+least|exceeding|above|greater\s+than|>|≥)\s*\$?$", re.I)),
     ("about", re.compile(r"(?:about|around|approximately|roughly|nearly|almost|~|≈)\s*\$?$", re.I)),
 )
@@ -157,21 +199,23 @@ def _bound(before: str) -> str:
 # "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
 _LIST_GAP = re.compile(
     r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
-    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?|\s+[A-Za-z][\w-]{0,15})?"  # what it was measured on: "on GPQA", "indoors"
+    r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?(?:\s*\([^()]{1,12}\)[^,;()<>=:]{1,30}?)?|\s+[A-Za-z][\w-]{0,15})?"  # "on GPQA", "indoors", "on the X (MML) CT dataset"
     r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
-    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$", re.I
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$"
+    r"|\s*\)\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!\s*(?:with|using|at|under|for|via|by|a|an|the)\b)[^.;,()]{1,40}\(\s*$", re.I  # "abuse detection (0.718) and bullying analysis (0.606)"
 )
 
 
 def _list_member(text: str, prev: Quantity | None, clause: Span, m: re.Match[str], unit: str) -> bool:
-    """A bare number listed right after a result of the same unit and shape is one too."""
+    """A bare number (or a dash range: "kappa values of 0.98 (X), 0.65-0.75 (Y)") listed right after a result of the
+    same unit and shape is one too."""
     return (
         prev is not None
         and prev.clause == clause
         and prev.unit == unit
-        and prev.value_max is None
+        and not (m.group("b") and (m.group("sep") or "").strip() not in {"-", "–", "--"})
         and "." in prev.text and "." in m.group("a")  # "dilation rates of 2 and 3" are settings
-        and m.start() - prev.end < 60
+        and m.start() - prev.end < 80
         and bool(_LIST_GAP.fullmatch(text, prev.end, m.start()))
     )
 
@@ -197,6 +241,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         unit = _unit(m.group("unit") or m.group("aunit"))
         if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's
+        if unit == "abs" and "." in m.group("a") and not m.group("b") and _LIST_PERCENT.match(text, m.end()):
+            unit = "%"  # "83.28, 87.44, and 84.50%"
         if unit == "abs" and _SLASH_PERCENT.match(text, m.end()):
             unit = "%"  # "by 2.40/5.93 pp": the list's unit is each member's
         if unit == "abs" and not m.group("cur") and _multiple_in_words(text, m):
@@ -206,7 +252,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         change = is_change(text, m, before)
         verdict = is_result_number(text, m, unit)
         rule_result = bool(verdict) or (verdict is None and (
-            (change and marked_change(text, m)) or (not m.group("b") and _list_member(text, prev, clause, m, unit))))
+            (change and marked_change(text, m)) or _list_member(text, prev, clause, m, unit)))
         if not rule_result and not keep_all:
             continue
         if change:
@@ -234,10 +280,14 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             continue
         before = text[max(0, start - 24) : start]
         bound = bound if bound != "exact" else _bound(before)
-        parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]))
+        parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]) or _CROSS_VALIDATION.match(text, end)
+                                     or (_COPULA.search(text, max(0, start - 8), start) and _PARTS_AFTER.match(text, end))
+                                     or _LARGER.match(text, end))  # "an order of magnitude larger than existing datasets"
         found.append(Quantity(value, vmax, unit, bound, start, end, text[start:end], _enclosing(clauses, start), rule_result=not parts))
     background = background_end(text, clauses)
-    found = [replace(q, rule_result=False) if q.start < background else q for q in found]
+    prior = prior_work_sentences(text, clauses, [q.start for q in found if q.rule_result])
+    found = [replace(q, rule_result=False) if q.start < background or any(s.start <= q.start < s.end for s in prior) else q
+             for q in found]
     if not keep_all:
         found = [q for q in found if q.rule_result]
     found.sort(key=lambda q: q.start)

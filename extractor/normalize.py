@@ -37,6 +37,7 @@ _RESIDUE = re.compile(
     r"|(?P<style>\\(?:" + _STYLE + r")\s*\{)"
     r"|(?P<macro>\\(?P<name>" + _MACRO_NAMES + r")(?![A-Za-z])|\\(?P<sym>[,;:! ]))"
     r"|(?P<escape>\\(?P<escaped>[%$&#_]))"
+    r"|(?P<paren_math>\\[()])"  # "\(81.1%\)": inline math delimiters, like "$"
     r"|(?P<dollar>\\(?=\d))"
     r"|(?P<math>\$)"
     r"|(?P<brace>[{}])"
@@ -122,6 +123,8 @@ def _replacement(m: re.Match[str], dollars: set[int], closers: set[int], in_math
         return m.group("escaped"), ""
     if kind == "style":
         return "", "open"
+    if kind == "paren_math":
+        return "", "open" if m.group(0) == "\\(" else "close"
     if kind == "math":
         if m.start() not in dollars:
             return "$", ""

@@ -36,7 +36,7 @@ _FOLD = re.compile(rf"\b(?P<n>{_CARD_HYPHEN})(?:[- ]?fold\b|\s+times\b(?!\s+(?:a
 _PERCENT = re.compile(rf"\b(?P<list>(?:(?:{_CARD_HYPHEN})\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+))*)(?P<n>{_CARD_HYPHEN})\s+percent\b", re.I)
 _MAGNITUDE = re.compile(r"\b(?P<n>an|one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
 _FRACTION = re.compile(
-    r"\b(?P<lead>by|only|just|to|in|uses?|using|requires?|requiring|with)\s+(?P<q>(?:at\s+least|about|nearly|roughly|almost|over|more\s+than|less\s+than|under)\s+)?"
+    r"\b(?P<lead>by|only|just|to|in|uses?|using|requires?|requiring|with)\s+(?P<q>(?:at\s+least|about|approximately|around|nearly|roughly|almost|over|more\s+than|less\s+than|under)\s+)?"
     r"(?P<n>(?:a|one)[- ](?:half|third|quarter|fourth|fifth|tenth)|half|(?:two|three)[- ](?:thirds|quarters|fifths))"
     r"(?:\s+to\s+(?P<m>(?:a|one)[- ](?:half|third|quarter|fourth|fifth|tenth)|half|(?:two|three)[- ](?:thirds|quarters|fifths)))?"
     r"(?=\s+(?:the|of|its|their|as|that)\b|\s*[,.;)]|\s*$)",
@@ -56,7 +56,7 @@ _RANK = re.compile(
 _RANK_START = re.compile(r"r(?<=\br)ank|p(?<=\bp)lac|f(?<=\bf)irst|s(?<=\bs)econd|t(?<=\bt)hird|f(?<=\bf)ourth|f(?<=\bf)ifth")
 
 _QUALIFIER = {"at least": "at-least", "over": "at-least", "more than": "at-least", "about": "about", "nearly": "about",
-              "roughly": "about", "almost": "about", "less than": "up-to", "under": "up-to"}
+              "roughly": "about", "almost": "about", "approximately": "about", "around": "about", "less than": "up-to", "under": "up-to"}
 
 
 def _card(words: str) -> float:
