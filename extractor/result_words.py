@@ -35,7 +35,7 @@ _GAIN_BY = re.compile(
     r"(?:\d[\d.]*\s*(?:,\s*(?:and\s+)?|and\s+))*$",  # "by 1.2 and 3.4"
     re.I,
 )
-_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|(?<!maximum\s)(?<!fixed\s)(?<!total\s)budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
+_ABS_BEFORE = re.compile(r"(?:scores? of|accuracy of|budget of(?: just)?|\$|<|(?<![\w)}])\+|less than|" + _METRICS + r")\s*(?:of\s*)?$", re.I)
 # A level reached, named before it: "a PDMS of 90.3", "an mAP50 of 0.80", "a median error of 7.2", "AUC = 0.78",
 # "AUP: 0.91", "achieves 0.455".
 _LEVEL_BEFORE = re.compile(
@@ -87,9 +87,6 @@ _METRIC_PAREN = re.compile(
 # A share of the data or a threshold, in a set-up: "split into training (70%), testing (15%)", "(30% threshold)".
 _SPLIT_PAREN = (re.compile(r"\b(?:train(?:ing)?|test(?:ing)?|validation|dev(?:elopment)?)(?:\s+(?:sets?|data|splits?))?\s*\(\s*$", re.I),
                 re.compile(r"\s*\)"), re.compile(r"\s*thresholds?\b", re.I))
-_NOISE_SHARE = re.compile(r"\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}(?:missing|corrupted|mislabeled|noisy|poisoned|occluded)\b", re.I)
-_RATIOS_OF = re.compile(r"\b(?:pruning|sparsity|compression|masking|mask|drop(?:out)?|noise|missing(?:ness)?|poisoning|corruption)\s+"
-                        r"(?:ratios?|rates?|levels?)\s+of\s+(?:up\s+to\s+)?(?:\d+(?:\.\d+)?\s?%\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$", re.I)
 _PAREN_CLOSE = re.compile(r"\s*(?:\)|,|and\b|plus\b|±)")
 # A whole number after these is a count or a setting: "an All Set of 470 cases", "Evaluation of 13 models",
 # "a sampling rate of 14 Hz", "a batch size of 2", "(depth=2)", "(B_probe=3)".
@@ -308,10 +305,6 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
-    if re.match(r"\s*(?:random[\s-]|chance[\s-])?baseline\b", after) and _THE_BEFORE.search(before):
-        return False  # "far below the 50% baseline": the baseline's level
-    if unit == "%" and (_NOISE_SHARE.match(after) or _RATIOS_OF.search(text, max(0, m.start() - 60), m.start())):
-        return False  # "with up to 75% of records missing", "at pruning ratios of 50%, 75% and 95%": the condition
     if (_SPLIT_PAREN[0].search(before) and _SPLIT_PAREN[1].match(after)) or (unit == "%" and _SPLIT_PAREN[2].match(after)):
         return False  # "split into training (70%), testing (15%)", "IoU-based deduplication (30% threshold)": set-up
     if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)) or (

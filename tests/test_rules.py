@@ -300,9 +300,6 @@ QUANTITIES = [
     # "five-fold validation" and "5-fold CV" are protocols; "87.0% validation accuracy" is a result
     ("under five-fold validation and a standard 5-fold CV ensemble it achieves 87.0% validation accuracy",
      [(87.0, None, "%", "exact")]),
-    # conditions and settings: a share of the data corrupted, pruning ratios, a maximum budget, the chance baseline
-    ("it reaches 97% for recordings with up to 75% of records missing, at pruning ratios of 50%, 75% and 95%, under a "
-     "maximum budget of 600 tool calls, far below the 50% baseline", [(97, None, "%", "exact")]),
     # a level "found to be"; the metric closing a list names each member; "compared to X with N" is X's
     ("the mean absolute error was found to be 0.018, up to 25.5 and 12.9 relative improvement, an AUC of 0.750 compared to "
      "CheXZero with 0.746 AUC", [(0.018, None, "abs", "exact"), (25.5, None, "abs", "up-to"), (12.9, None, "abs", "up-to"),
