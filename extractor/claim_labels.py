@@ -95,6 +95,17 @@ _BY_END = re.compile(r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)
 # "outperforms X, Y and Z (...) by": the gain verb of a margin, however far back in the clause ("2.5" is no sentence end).
 _GAIN_FAR = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b"
                        r"(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|trail|lag|despite)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
+# "GTF-Tiny attains 32.57 dB", "reaches a 57.6% solved rate": a verb of reaching right before the number states
+# the level, whatever gain or cost words stand further back ("an efficient variant achieves 0.78 AUROC").
+_REACH_END = re.compile(r"\b(?:achiev|attain|reach|obtain)\w*\s+(?:an?\s+|the\s+)?(?:(?:new|average|overall|mean|remarkable|impressive|high|strong)\s+)?"
+                        r"(?:~|about\s+|over\s+|approximately\s+|nearly\s+|around\s+)?$", re.I)
+# "to" before a level reached, not "up to" a margin: "rises to more than 50%".
+_TO = re.compile(r"(?<!\bup )(?<!compared )(?<!relative )(?<!close )(?<!due )(?<!similar )(?<!equivalent )(?<!comparable )(?<!contrast )(?<!according )"
+                 r"\bto\s+(?:more\s+than\s+|over\s+|about\s+|nearly\s+|almost\s+|approximately\s+|around\s+|roughly\s+|~|above\s+)?$", re.I)
+_RISE_TO = re.compile(r"\b(?:(?:improv|increas|rais|elevat)(?:e|es|ed|ing)|boost(?:s|ed|ing)?|lift(?:s|ed|ing)?|push(?:es|ed|ing)?|"
+                      r"climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|ris(?:e|es|ing)|rose)\b((?:\s+[^\s.;,\d]+){0,5}?)\s+to\s+(?:\S+\s+){0,2}$", re.I)
+# What rises is a gain or a cost, not a level: "the gains increase to 15%", "raises reductions in length to 71%".
+_GAIN_OR_COST = re.compile(r"\b(?:gains?|improvements?|reductions?|speed-?ups?|savings?|margins?|advantages?|boosts?|increases?|by)\b", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -147,8 +158,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
             cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
-        elif q.baseline_value is None and re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
-            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
+        elif q.baseline_value is None and _TO.search(before) and (_SCORE.search(before + phrase) or (q.unit != "x" and _rise_to_level(before))):
+            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%", "the success rate rises to over 50%": a level reached
         else:
             prev = quantities[i - 1] if i else None
             if prev and prev.clause == q.clause and q.start - len(before) == prev.end:
@@ -159,6 +170,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                     before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
             named = _NAMED_BEFORE.search(before)
             cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
+                    and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
+                cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
@@ -209,6 +223,16 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
     return labels
+
+
+def _rise_to_level(before: str) -> bool:
+    """"raises compliance to 75%", "improves IS to 316.9": a quality risen to a level (no gain, cost or error rises)."""
+    m = _RISE_TO.search(before)
+    if not m:
+        return False
+    around = before[max(0, m.start() - 40) : m.start()] + " " + m.group(1)
+    return not (_GAIN_OR_COST.search(around) or _COST_NOUN.search(m.group(1)) or _ERROR.search(m.group(1)) or _SPEED.search(around)
+                or _CUTS.search(m.group(1)))
 
 
 def _named_level(named: str) -> tuple[str, str] | None:

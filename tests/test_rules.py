@@ -312,6 +312,15 @@ LABELS = [
     ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
     # money spent is a budget (SCHEMA: `other`)
     ("the whole audit costs about $3 per model", [("other", "decrease")]),
+    # a verb of reaching right before the number states the level, whatever gain or cost words stand further back
+    ("under the efficiency constraint, the tiny model attains 32.57 dB", [("score", "increase")]),
+    ("the method outperforms all baselines, achieving a 91.2% win rate on the arena", [("score", "increase")]),
+    ("the method achieves a 12.5% improvement in recall", [("improvement", "increase")]),
+    ("it achieves 30% lower memory", [("reduction", "decrease")]),
+    # a quality risen to a level is a score; a gain or an error that rises is not
+    ("the success rate rises to more than 50% on hard prompts", [("score", "increase")]),
+    ("the filter raises compliance to 75%", [("score", "increase")]),
+    ("on the public sets, this improvement rises to 4.0%", [("improvement", "increase")]),
 ]
 
 
