@@ -32,7 +32,7 @@ _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|out
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
-                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR|R?MSE|MAE|MAPE|FID|FVD)(?![A-Za-z])|(?<!of )\berrors?\b|perplexity")
 # What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
 _COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
 # A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
@@ -44,8 +44,9 @@ _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|
 _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
                      r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
 _VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
-# Memory, storage, energy and compute as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB" (SCHEMA: budgets).
-_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2)\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
+# Memory, storage, energy, compute and GPU time as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB",
+# "in just 0.1 GPU days" (SCHEMA: budgets).
+_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
 # "F1 scores exceeding 96%", "IoU surpassed 85 percent": a level passed, not a margin; "gains exceeding 35%" stay gains.
 _ABOVE = re.compile(r"\b(?:exceed\w*|surpass\w*|above|beyond)\s+(?:over\s+|about\s+|~)?$", re.I)
 _GAIN_NOUN = re.compile(r"enhanc|gain|improv|increas|boost|reduc|sav(?:e|es|ed|ing)\b|speed|efficien|lower|higher|faster|fewer|outperform|\bby\b", re.I)

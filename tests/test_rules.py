@@ -321,6 +321,11 @@ LABELS = [
     ("the success rate rises to more than 50% on hard prompts", [("score", "increase")]),
     ("the filter raises compliance to 75%", [("score", "increase")]),
     ("on the public sets, this improvement rises to 4.0%", [("improvement", "increase")]),
+    # an error metric named before or after the number states its level; GPU time spent is a budget (SCHEMA)
+    ("the tracker outperforms prior work, achieving a median error of 7.2 meters", [("score", "increase")]),
+    ("the search finds a network with a 17.0% test error", [("score", "increase")]),
+    ("65-93% of errors are non-critical", [("other", "increase")]),
+    ("training requires only 4,000 GPU hours", [("other", "decrease")]),
 ]
 
 
