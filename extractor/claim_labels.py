@@ -77,6 +77,9 @@ _COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+)
                          r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
 _COST_USE = re.compile(r"\b(?:only|just|merely|using|uses?|requir\w*|prun\w*|remov\w*|discard\w*|skip\w*|evict\w*|activat\w*)\s+"
                        r"(?:up\s+to\s+|about\s+|approximately\s+|around\s+|over\s+|less\s+than\s+|~)?$", re.I)
+# An effect size is a statistic of a finding, not a level the method reaches: "(p = 0.011, Cohen's d = 0.504)".
+_EFFECT_SIZE = re.compile(r"(?:\b(?:Cohen|Hedges|Cliff|Glass)'?s?\s*(?:d|g|delta|δ|Δ)|\beffect\s+sizes?(?:\s+(?:of|r|d|g))?|"
+                          r"\b(?:epsilon|eta|omega|ε|η|ω)[- ]?(?:squared|\^?2|²)(?:\s+\w+)?)\s*(?:=|:|of)?\s*(?:about\s+|~)?$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -247,6 +250,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
+    if q.unit == "abs" and q.baseline_value is None and _EFFECT_SIZE.search(before[-40:]):
+        return "other", "increase"  # "Cohen's d = 0.504", "effect size r = 0.30"
     if q.unit == "abs" and q.text.startswith("$"):
         return "other", "decrease"  # "costs about $1-2 per task": money spent is a budget (SCHEMA)
     if q.unit == "abs" and q.baseline_value is None:
