@@ -192,6 +192,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
             named_phrase = f"{named.group(1) if named else ''} {phrase}"
             levels[i] = cues[i] is None and bool(_LEVEL_METRIC.search(named_phrase)) and not _CHANGE_WORD.search(named_phrase)
+            if cues[i] is None and nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and levels[i + 1]:
+                levels[i] = True  # "94.9% and 80.2% image-level AUROC": list members share the metric named after the last
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
