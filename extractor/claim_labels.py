@@ -83,6 +83,9 @@ _EFFECT_SIZE = re.compile(r"(?:\b(?:Cohen|Hedges|Cliff|Glass)'?s?\s*(?:d|g|delta
 # "stays within 1.5% of the better of FFT and LoRA", "within 2 points of the teacher": a gap to a reference, not a level.
 _WITHIN = re.compile(r"\bwithin\s+(?:about\s+|only\s+|just\s+|roughly\s+|~)?$", re.I)
 _WITHIN_AFTER = re.compile(r"^\s*(?:(?:percentage\s+|accuracy\s+|absolute\s+|F1\s+)?points?|pp|pts)?\s*(?:of|for|on|across|in)\b|^\s*(?:[,;)]|$)", re.I)
+# "still lags financial experts by over 35 percentage points", "trails humans by 28.4 points": a shortfall, not a gain.
+_LAG_BY = re.compile(r"\b(?:lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|underperform\w*|behind|fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of)\b[^.;\d]{0,60}"
+                     r"\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|only\s+|~|more\s+than\s+|an?\s+(?:average\s+)?(?:of\s+)?)?$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -255,6 +258,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
+    if q.baseline_value is None and _LAG_BY.search(before):
+        return "other", "decrease"
     if q.unit != "x" and q.baseline_value is None and _WITHIN.search(before) and _WITHIN_AFTER.match(after):
         return "other", "decrease"  # a gap kept to a reference (SCHEMA: "a merely ~0.6 point decrease")
     if q.unit == "abs" and q.baseline_value is None and _EFFECT_SIZE.search(before[-40:]):
