@@ -97,11 +97,11 @@ _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
-                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+                     r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 _ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
 _SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
-_BY_END = re.compile(r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+_BY_END = re.compile(r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 # "outperforms X, Y and Z (...) by": the gain verb of a margin, however far back in the clause ("2.5" is no sentence end).
 _GAIN_FAR = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b"
                        r"(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|trail|lag|despite)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
@@ -116,6 +116,8 @@ _RISE_TO = re.compile(r"\b(?:(?:improv|increas|rais|elevat)(?:e|es|ed|ing)|boost
                       r"climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|ris(?:e|es|ing)|rose)\b((?:\s+[^\s.;,\d]+){0,5}?)\s+to\s+(?:\S+\s+){0,2}$", re.I)
 # What rises is a gain or a cost, not a level: "the gains increase to 15%", "raises reductions in length to 71%".
 _GAIN_OR_COST = re.compile(r"\b(?:gains?|improvements?|reductions?|speed-?ups?|savings?|margins?|advantages?|boosts?|increases?|by)\b", re.I)
+# "increasing sensitivity by up to 15% and F1 score by up to 10%": the metric named before "by" is what the verb raised.
+_RAISE_FAR = re.compile(r"\b(?:increas|rais|enhanc)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|shift|chang|vary|var(?:y|ies))\w*)[^.;])*$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -187,7 +189,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
-            if cues[i] is None and _BY_END.search(before) and _GAIN_FAR.search(text[q.clause.start : q.start]):
+            if cues[i] in {None, ("score", "increase")} and _BY_END.search(before) and (
+                    _GAIN_FAR.search(text[q.clause.start : q.start]) or _RAISE_FAR.search(text[q.clause.start : q.start])):
                 cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
             if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut

@@ -311,6 +311,11 @@ LABELS = [
     ("the best agent achieves an accuracy of 48.9%, which still lags financial experts by over 35 percentage points",
      [("score", "increase"), ("other", "decrease")]),
     ("the strongest model trails humans by 28.4 points", [("other", "decrease")]),
+    # a metric named right before "by" is what the gain verb further back raised; "by margins of" is a margin too
+    ("it increases sensitivity by up to 15% and F1 score by up to 10%", [("improvement", "increase")] * 2),
+    ("it achieves 61.3% mIoU for segmentation and 70.4% diagnostic accuracy, outperforming leading hierarchical models like "
+     "Swin and HiViT by margins of up to 6.39% in segmentation accuracy while using fewer parameters.",
+     [("score", "increase")] * 2 + [("improvement", "increase")]),
     # more throughput is a speed-up, whatever the word for the gain (SCHEMA)
     ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
     # money spent is a budget (SCHEMA: `other`)
