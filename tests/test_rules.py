@@ -341,6 +341,9 @@ LABELS = [
     ("the adapter stays within 1.5% of full fine-tuning on every task", [("other", "decrease")]),
     ("the student stays within 2 points of the teacher", [("other", "decrease")]),
     ("it generates each shape within 0.6s", [("score", "decrease")]),
+    ("the decoder enables efficient generation within 0.6s per shape", [("score", "decrease")]),
+    ("the model yields substantial improvements with MAE of 0.66", [("score", "increase")]),
+    ("the model improved F1 by 8.1 points", [("improvement", "increase")]),
     # list members share the metric named after the last one
     ("results show the strength of the detector, with 94.9% and 80.2% image-level AUROC", [("score", "increase")] * 2),
 ]
