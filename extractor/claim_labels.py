@@ -32,7 +32,7 @@ _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|out
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"(?i:precision|recall)|\brates?\b|"
-                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|m?AUR?OC|m?AUC|Dice|DSC|PSNR|SSIM|ASR|R?MSE|MAE|MAPE|FID|FVD)(?![A-Za-z])|(?<!of )\berrors?\b|perplexity")
+                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|m?AUR?OC|m?AUC|Dice|DSC|PSNR|SSIM|ASR|R?MSE|MAE|MAPE|FID|FVD|R\^?2|R²)(?![A-Za-z])|(?<!of )\berrors?\b|perplexity")
 # What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
 _COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
 # A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
@@ -42,8 +42,8 @@ _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|
                      r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
 # "achieves a score of 85.15, surpassing the model it replaces (83.55)": a level with the baseline's own number.
 _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
-                     r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
-_VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
+                     r"(?!(?:[^.;\d]|(?<=[A-Za-z])\d)*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)(?:[^.;\d=)]|(?<=[A-Za-z])\d|\([A-Za-z][\w\-^@]*\s*=){0,50}\s*$", re.I)
+_VERSUS_NUMBER = re.compile(r"((?:[^.;\d]|(?<=\bvs)\.|(?<=[A-Za-z])\d){0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
 # Memory, storage, energy, compute and GPU time as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB",
 # "in just 0.1 GPU days" (SCHEMA: budgets).
 _BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
@@ -91,9 +91,9 @@ _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
-# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
+# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%", "(R^2 = 0.80, MAE = 489 cm^2)".
 # A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
-_NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*=)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:(?!(?:with|at|reaching|achieving)\b)\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
@@ -182,6 +182,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 elif _SIBLING.match(before):
                     before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
             named = _NAMED_BEFORE.search(before)
+            if named and named.group(1).endswith("=") and _IMPROVE.search(before[-50:]):
+                named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
             cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):

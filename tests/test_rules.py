@@ -345,6 +345,12 @@ LABELS = [
     ("the model yields substantial improvements with MAE of 0.66", [("score", "increase")]),
     ("the model improved F1 by 8.1 points", [("improvement", "increase")]),
     ("the pose estimator shows superior Mean Average Recall values of 86.5% (LM) and 79.7% (LM-O)", [("score", "increase")] * 2),
+    # "metric = N" names a level like "metric of N"; "vs." before the number beaten is no sentence end
+    ("the regressor achieves the best fit (R^2 = 0.80, MAE = 489 cm^2)", [("score", "increase")] * 2),
+    ("the fused model further improved performance (AUC = 0.79)", [("improvement", "increase")]),
+    ("the synthetic-image model (AUC = 0.78) outperforms the T1-based model (AUC = 0.68)", [("improvement", "increase")]),
+    ("AdaptViG obtains 41.1 APmask, surpassing the larger EfficientFormer-L7 by 0.4", [("score", "increase"), ("improvement", "increase")]),
+    ("the tokenizer doubles morphological alignment (MorphScore macro-F1 0.61 vs. ~0.32)", [("improvement", "increase")]),
     # list members share the metric named after the last one
     ("results show the strength of the detector, with 94.9% and 80.2% image-level AUROC", [("score", "increase")] * 2),
 ]
