@@ -351,6 +351,10 @@ LABELS = [
     ("the synthetic-image model (AUC = 0.78) outperforms the T1-based model (AUC = 0.68)", [("improvement", "increase")]),
     ("AdaptViG obtains 41.1 APmask, surpassing the larger EfficientFormer-L7 by 0.4", [("score", "increase"), ("improvement", "increase")]),
     ("the tokenizer doubles morphological alignment (MorphScore macro-F1 0.61 vs. ~0.32)", [("improvement", "increase")]),
+    # a ratio is no level: with a metric it is a gain, with a gap word a difference; "lesser" is a cut
+    ("the radar model shows 1.5x Accuracy in geometric reconstruction", [("improvement", "increase")]),
+    ("sequential hybrids yield only alpha = 0.038 -- an 18x gap", [("score", "increase"), ("other", "increase")]),
+    ("the computation requirement is about 18x lesser than existing modules", [("reduction", "decrease")]),
     # list members share the metric named after the last one
     ("results show the strength of the detector, with 94.9% and 80.2% image-level AUROC", [("score", "increase")] * 2),
 ]
