@@ -46,7 +46,7 @@ _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|a
 _VERSUS_NUMBER = re.compile(r"((?:[^.;\d]|(?<=\bvs)\.|(?<=[A-Za-z])\d){0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
 # Memory, storage, energy, compute and GPU time as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB",
 # "in just 0.1 GPU days" (SCHEMA: budgets).
-_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
+_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[mk]W|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
 # "F1 scores exceeding 96%", "IoU surpassed 85 percent": a level passed, not a margin; "gains exceeding 35%" stay gains.
 _ABOVE = re.compile(r"\b(?:exceed\w*|surpass\w*|above|beyond)\s+(?:over\s+|about\s+|~)?$", re.I)
 _GAIN_NOUN = re.compile(r"enhanc|gain|improv|increas|boost|reduc|sav(?:e|es|ed|ing)\b|speed|efficien|lower|higher|faster|fewer|outperform|\bby\b", re.I)
@@ -279,7 +279,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "score", "increase"
         if _TIME_UNIT.match(after) and (cue[0] in {"speedup", "reduction", "score"} or (cue[0] == "improvement" and not _BY_END.search(before))):
             return "score", "decrease"
-        if _BUDGET_UNIT.match(after) and not _BY_END.search(before):
+        if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
+                and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"

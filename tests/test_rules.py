@@ -334,6 +334,7 @@ LABELS = [
     ("the search finds a network with a 17.0% test error", [("score", "increase")]),
     ("65-93% of errors are non-critical", [("other", "increase")]),
     ("training requires only 4,000 GPU hours", [("other", "decrease")]),
+    ("the model has the lowest footprint, with a total CO2 emission of 473g", [("other", "decrease")]),
     # an effect size is a statistic of a finding, not a level or a gain
     ("the revision brought significant score improvements (p = 0.011, Cohen's d = 0.504)", [("other", "increase")]),
     ("it enhances conciseness (p < 0.001, effect size r = 0.30)", [("other", "increase")]),
