@@ -86,6 +86,9 @@ _WITHIN_AFTER = re.compile(r"^\s*(?:(?:percentage\s+|accuracy\s+|absolute\s+|F1\
 # "still lags financial experts by over 35 percentage points", "trails humans by 28.4 points": a shortfall, not a gain.
 _LAG_BY = re.compile(r"\b(?:lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|underperform\w*|behind|fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of)\b[^.;\d]{0,60}"
                      r"\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|only\s+|~|more\s+than\s+|an?\s+(?:average\s+)?(?:of\s+)?)?$", re.I)
+# "answers correctly 97.14% of the time", "preferred in 62% of the cases": how often the method succeeds is a level.
+_OF_CASES = re.compile(r"^\s*of\s+(?:the\s+|all\s+)?(?:time|cases|trials|runs|episodes|attempts|prompts|problems|queries|questions|instances)\b", re.I)
+_SUCCEEDS = re.compile(r"\b(?:correct\w*|accurate\w*|usable|preferred|successful\w*|succeed\w*|solv\w*|sound|valid|fix(?:es|ed)?|wins?)\b", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -282,6 +285,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
         if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
                 and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
+    if q.unit == "%" and q.baseline_value is None and _OF_CASES.match(after) and _SUCCEEDS.search(before[-70:]) and cue[0] != "improvement":
+        return "score", "increase"
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
         return "other", "increase"
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
