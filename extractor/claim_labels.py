@@ -122,6 +122,8 @@ _RISE_TO = re.compile(r"\b(?:(?:improv|increas|rais|elevat)(?:e|es|ed|ing)|boost
 _GAIN_OR_COST = re.compile(r"\b(?:gains?|improvements?|reductions?|speed-?ups?|savings?|margins?|advantages?|boosts?|increases?|by)\b", re.I)
 # "increasing sensitivity by up to 15% and F1 score by up to 10%": the metric named before "by" is what the verb raised.
 _RAISE_FAR = re.compile(r"\b(?:increas|rais|enhanc)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|shift|chang|vary|var(?:y|ies))\w*)[^.;])*$", re.I)
+# "ranks first in precision (61.9%), recall (48.3%)", "balance Recall (43.2%) and Precision (29.8%)": a metric's level in parentheses.
+_METRIC_PAREN = re.compile(r"([A-Za-z][\w\-@.:^]*)\s*\(\s*(?:~|about\s+|approximately\s+)?$")
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -191,6 +193,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
                 cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back
+            paren = _METRIC_PAREN.search(before)
+            if paren and re.match(r"\s*\)", after) and (cues[i] is None or cues[i][0] in {"other", "reduction"}) \
+                    and (_LEVEL_METRIC.search(paren.group(1)) or _SCORE.search(paren.group(1))) and not _DEGRADE.search(before[-40:]):
+                cues[i] = ("score", "increase")
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):

@@ -339,6 +339,10 @@ LABELS = [
     ("among tasks completed, the agent answers correctly 97.1% of the time", [("score", "increase")]),
     ("a human study shows our model is preferred in 62% of the cases", [("score", "increase")]),
     ("medical prompts route to the math experts in 97% of cases", [("other", "increase")]),
+    # a metric's level in parentheses is a score, not the rank or cost wording before it
+    ("the detector ranks first in precision (61.9%), recall (48.3%) and mAP@0.5 (52.6%)",
+     [("other", "decrease")] + [("score", "increase")] * 3),
+    ("it lets us balance Recall (43.2%) and Precision (29.8%)", [("score", "increase")] * 2),
     # an effect size is a statistic of a finding, not a level or a gain
     ("the revision brought significant score improvements (p = 0.011, Cohen's d = 0.504)", [("other", "increase")]),
     ("it enhances conciseness (p < 0.001, effect size r = 0.30)", [("other", "increase")]),
