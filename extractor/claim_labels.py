@@ -89,6 +89,8 @@ _LAG_BY = re.compile(r"\b(?:lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|underperform\w
 # "answers correctly 97.14% of the time", "preferred in 62% of the cases": how often the method succeeds is a level.
 _OF_CASES = re.compile(r"^\s*of\s+(?:the\s+|all\s+)?(?:time|cases|trials|runs|episodes|attempts|prompts|problems|queries|questions|instances)\b", re.I)
 _SUCCEEDS = re.compile(r"\b(?:correct\w*|accurate\w*|usable|preferred|successful\w*|succeed\w*|solv\w*|sound|valid|fix(?:es|ed)?|wins?)\b", re.I)
+# Agreement among the annotators describes the data, not the method: "inter-annotator agreement of 0.78-0.83", "Fleiss' kappa = 0.13".
+_ANNOTATOR_AGREEMENT = re.compile(r"\b(?:inter-?annotator|inter-?rater|Fleiss'?s?)\b[^.;\d]{0,40}$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -279,6 +281,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
         return "other", "decrease"
     if q.unit != "x" and q.baseline_value is None and _WITHIN.search(before) and _WITHIN_AFTER.match(after):
         return "other", "decrease"  # a gap kept to a reference (SCHEMA: "a merely ~0.6 point decrease")
+    if q.unit != "x" and _ANNOTATOR_AGREEMENT.search(before[-60:]):
+        return "other", "increase"
     if q.unit == "abs" and q.baseline_value is None and _EFFECT_SIZE.search(before[-40:]):
         return "other", "increase"  # "Cohen's d = 0.504", "effect size r = 0.30"
     if q.unit == "abs" and q.text.startswith("$"):

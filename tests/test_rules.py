@@ -346,6 +346,8 @@ LABELS = [
     # an effect size is a statistic of a finding, not a level or a gain
     ("the revision brought significant score improvements (p = 0.011, Cohen's d = 0.504)", [("other", "increase")]),
     ("it enhances conciseness (p < 0.001, effect size r = 0.30)", [("other", "increase")]),
+    ("averaging annotations increases inter-annotator agreement by up to +0.11", [("other", "increase")]),
+    ("nine blinded human raters achieve Fleiss' kappa = 0.130", [("other", "increase")]),
     # a gap kept to a reference is `other` (SCHEMA: "a merely ~0.6 point decrease"); a time within a bound is a level
     ("the adapter stays within 1.5% of full fine-tuning on every task", [("other", "decrease")]),
     ("the student stays within 2 points of the teacher", [("other", "decrease")]),
