@@ -91,6 +91,10 @@ _OF_CASES = re.compile(r"^\s*of\s+(?:the\s+|all\s+)?(?:time|cases|trials|runs|ep
 _SUCCEEDS = re.compile(r"\b(?:correct\w*|accurate\w*|usable|preferred|successful\w*|succeed\w*|solv\w*|sound|valid|fix(?:es|ed)?|wins?)\b", re.I)
 # Agreement among the annotators describes the data, not the method: "inter-annotator agreement of 0.78-0.83", "Fleiss' kappa = 0.13".
 _ANNOTATOR_AGREEMENT = re.compile(r"\b(?:inter-?annotator|inter-?rater|Fleiss'?s?)\b[^.;\d]{0,40}$", re.I)
+# A correlation between two quantities an analysis relates is a finding, not a level the method reaches:
+# "strong correlations between attention heads and experts (r=0.68)"; one with human or reference judgments stays a level.
+_CORRELATION = re.compile(r"(?:(?<![\w^])(?:r|ρ\w*|rho|tau|τ)\s*[=~≈]\s*-?\s*|correlat\w*[^.;\d]{0,30}|correspondence[^.;\d]{0,30})$", re.I)
+_REFERENCE_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:human|expert|ground|gold|true|actual|real|reference|clinician|manual|annotat|LMSYS|LMArena|leaderboard)", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -281,6 +285,9 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
         return "other", "decrease"
     if q.unit != "x" and q.baseline_value is None and _WITHIN.search(before) and _WITHIN_AFTER.match(after):
         return "other", "decrease"  # a gap kept to a reference (SCHEMA: "a merely ~0.6 point decrease")
+    if q.unit == "abs" and _CORRELATION.search(before[-50:]) and re.search(r"\bbetween\b", before[-90:] + " " + after[:60]) \
+            and not _REFERENCE_WITH.search(before[-90:] + " " + after[:60]):
+        return "other", "increase"
     if q.unit != "x" and _ANNOTATOR_AGREEMENT.search(before[-60:]):
         return "other", "increase"
     if q.unit == "abs" and q.baseline_value is None and _EFFECT_SIZE.search(before[-40:]):
