@@ -109,6 +109,9 @@ _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
                      r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
+# What "only" cuts: "using only 20% of the labeled data", "only 1/5 the total parameters"; without it "only" says a level is low.
+_ONLY_COST = re.compile(r"data|label|annotat|param|token|layer|epoch|call|memory|compute|FLOP|MAC|size|training|GPU|energy|sample|example|pixel|"
+                        r"instance|step|query|queries|budget|cost|time|[KMGT]i?B\b|J\b|Wh\b|bits?\b|steps|weights|neurons|heads|experts|frames|views|shots", re.I)
 _ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
 _SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
 _BY_END = re.compile(r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
@@ -210,7 +213,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cues[i] in {None, ("score", "increase")} and _BY_END.search(before) and (
                     _GAIN_FAR.search(text[q.clause.start : q.start]) or _RAISE_FAR.search(text[q.clause.start : q.start])):
                 cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
-            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
+            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and (
+                    _SCORE.search(f"{before[-30:]} {phrase}") or not (_ONLY_COST.search(after[:50]) or _CUTS.search(f"{before[-60:]} {phrase}"))):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
@@ -281,7 +285,7 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
-    if q.baseline_value is None and _LAG_BY.search(before):
+    if q.baseline_value is None and (_LAG_BY.search(before) or re.match(r"\s*(?:(?:percentage\s+)?points?|pp)?\s*(?:behind|short\s+of)\b", after)):
         return "other", "decrease"
     if q.unit != "x" and q.baseline_value is None and _WITHIN.search(before) and _WITHIN_AFTER.match(after):
         return "other", "decrease"  # a gap kept to a reference (SCHEMA: "a merely ~0.6 point decrease")

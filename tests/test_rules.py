@@ -298,6 +298,10 @@ LABELS = [
     ("the strongest agent achieves only a 31.4% success rate", [("score", "increase")]),
     ("a probe trained only on surface cues reaches an accuracy (71.3%) close to the LLM", [("score", "increase")]),
     ("it tunes only 0.4% of the weights", [("reduction", "decrease")]),
+    ("the best agent resolves only 28.0% of tasks", [("score", "increase")]),
+    ("the tracker keeps lanes with only 3.16% maximum offset RMSE", [("score", "increase")]),
+    ("it matches full supervision using only 20% of the labeled data", [("reduction", "decrease")]),
+    ("our solution placed second, only 0.47% behind the winner", [("other", "decrease")] * 2),
     # a metric named right before the number states a level, whatever wording stands further back
     ("the detector, which generalises more robustly, reaches an mAP of 47.2%", [("score", "increase")]),
     ("the fused model achieves a concordance correlation coefficient (CCC) of 0.61", [("score", "increase")]),
