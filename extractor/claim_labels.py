@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.candidates import Quantity
+from extractor.claim_metric import METRIC_STOP, claim_baseline, claim_metric
 from extractor.number_words import ORDINALS
 
 # Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
@@ -247,10 +248,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
-        metric = _metric(after, before, cue[0])
+        metric = claim_metric(after, before, cue[0])
         if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
             changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
-            metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
+            metric = changed.group(1).lower() if changed and not METRIC_STOP.match(changed.group(1).split()[-1]) else metric
             if q.baseline_value != q.value:
                 cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
             if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
@@ -260,7 +261,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 # "reduces CER from 17.20 to 14.45": an error falling is a gain (LABELING), unless a quality falls
                 what = re.split(r"\b(?:reduc|lower|decreas|cut)\w*", before[-60:])[-1]  # the words after the verb
                 cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
-        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
+        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or claim_baseline(after)))
     return labels
 
 
@@ -338,52 +339,6 @@ def _cut_to_level(q: Quantity, cue: tuple[str, str], before: str, after: str) ->
     if _COST_NOUN.search(what + " " + after[:8]):
         return ("other", "decrease") if q.unit == "abs" else cue  # "reducing GPU memory to 6.1 GB": a footprint reached
     return "score", "decrease"
-
-
-_METRIC_STOP = re.compile(
-    r"^(?:of|in|on|the|a|an|and|it|them|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
-    r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
-    r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
-    re.I,
-)
-
-
-# Verbs before "by" that say a number changed; the metric is the words after them.
-_CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
-# Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
-_CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
-
-
-def _metric(after: str, before: str, kind: str) -> str:
-    """The short noun phrase measured: words after the number, minus comparison words."""
-    words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
-    picked: list[str] = []
-    for w in (w.strip(".") for w in words):
-        if w.lower() in _CONDITION:
-            break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
-        if w and not _METRIC_STOP.match(w):
-            picked.append(w.lower())
-        if len(picked) == 3:
-            break
-    if picked:
-        return " ".join(picked)
-    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
-    words = [w for w in m.group(1).split() if not _CHANGE_VERB.match(w)] if m else []
-    if words and not _METRIC_STOP.match(words[-1]):
-        return " ".join(words).lower()  # "improves accuracy by 3 points": accuracy
-    return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
-
-
-_BASELINE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|relative\s+to|over|than|against|vs\.?|versus|from)\s+(?:the\s+)?"
-    r"([\w\-.+/ ]{2,50}?)(?=\s*(?:[,.;()]|\s(?:on|in|for|across|while|with|and|by|at|under)\b|$))",
-    re.I,
-)
-
-
-def _baseline(after: str) -> str | None:
-    m = _BASELINE.search(after)
-    return m.group(1).strip() if m else None
 
 
 __all__ = ["ClaimLabel", "label_claims"]
