@@ -67,8 +67,10 @@ _DEGRADE = re.compile(
 _OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
 _CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
 # A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
-_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
-_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
+_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match|achiev)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~|up\s+to\s+|approximately\s+|nearly\s+)?$", re.I)
+_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b"
+                           r"|^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+(?:'s)?\s+)?(?:performance|capabilit\w*)|performance\s+of)\b", re.I)
+_KEPT_PERFORMANCE = re.compile(r"^\s*performance\b", re.I)  # "while maintaining 99.9% performance on unrelated tasks"
 # A leaderboard rank: "2nd place", "ranks first".
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
@@ -309,7 +311,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
     if q.unit == "%" and q.baseline_value is None and _OF_CASES.match(after) and _SUCCEEDS.search(before[-70:]) and cue[0] != "improvement":
         return "score", "increase"
-    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
+    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)
+                          or (_KEPT_PERFORMANCE.match(after) and re.search(r"\b(?:preserv|retain|maintain|keep)\w*\s+(?:over\s+|about\s+|~)?$", before))):
         return "other", "increase"
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
         return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut

@@ -278,6 +278,10 @@ LABELS = [
     ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
     ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
     ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
+    ("the steering image keeps control while maintaining 99.9% performance on unrelated tasks", [("other", "increase")]),
+    ("the selector achieves over 97.5% of the performance of training on the full dataset", [("other", "increase")]),
+    ("the framework achieves 95% performance of fully supervised methods", [("other", "increase")]),
+    ("City-VLM achieves 18.14% performance surpassing existing LVLMs", [("improvement", "increase")]),
     # a level with the number of what it beats is a gain; worse than it, or with a margin of its own, a level still
     ("the parser reaches an exact match of 71.5%, surpassing the rule-based tagger (64.0%)", [("improvement", "increase")]),
     ("our recogniser obtains a WER of 8.1 versus 9.4 for the cascade", [("improvement", "decrease")]),
