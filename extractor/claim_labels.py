@@ -63,6 +63,8 @@ _DEGRADE = re.compile(
     r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
 )
+# "reducing quantization degradation by 24%": a loss cut is a reduction, not a loss.
+_CUT_LOSS = re.compile(r"\b(?:reduc|mitigat|lower|cut|minimi|decreas|alleviat|halv)\w*\s+(?:[\w\-]+\s+){0,3}?(?:degradation|loss|drop)s?\s+by\b", re.I)
 # "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
 _OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
 _CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
@@ -159,7 +161,7 @@ def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
 def _cue(window: str, unit: str) -> tuple[str, str] | None:
     """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups);
     a loss of quality is a cost the paper reports, not a gain."""
-    if _DEGRADE.search(window):
+    if _DEGRADE.search(window) and not _CUT_LOSS.search(window):
         return "other", "decrease"
     if _OVERHEAD.search(window) and not _CUTS.search(window):
         return "other", "increase"

@@ -231,6 +231,7 @@ LABELS = [
     ("a 33\\% speed up, with negligible quality loss of 3\\%", [("speedup", "increase"), ("other", "decrease")]),
     ("it achieves a 1.53x speedup with only a 1% mAP drop", [("speedup", "increase"), ("other", "decrease")]),
     ("the high-regime drop is 17.3 points", [("other", "decrease")]),
+    ("it further reduces per-step IoU degradation by 5x", [("reduction", "decrease")]),
     ("a gain of 18% EM score, and a BLEU score of 98% for reconstruction after compression", [("improvement", "increase"), ("score", "increase")]),
     ("it solves new problems 97% of the time, while increasing accuracy by over 17.5%", [("score", "increase"), ("improvement", "increase")]),
     ("improvements in speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90",
