@@ -25,7 +25,7 @@ _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less(?:er)?\b|cheaper|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
+    r"reduc\w*|fewer|(?<![\w-])less(?:er)?\b|cheaper|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut(?:s|ting)?\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )

@@ -380,6 +380,8 @@ LABELS = [
     ("the radar model shows 1.5x Accuracy in geometric reconstruction", [("improvement", "increase")]),
     ("sequential hybrids yield only alpha = 0.038 -- an 18x gap", [("score", "increase"), ("other", "increase")]),
     ("the computation requirement is about 18x lesser than existing modules", [("reduction", "decrease")]),
+    ("AdaScope improves performance by 66% while cutting computational cost by 59%", [("improvement", "increase"), ("reduction", "decrease")]),
+    ("GFPO cuts the length inflation by 46-71% across benchmarks", [("reduction", "decrease")]),
     ("the embeddings are 81x faster than prompting, and under realistic deployment up to 10x cheaper",
      [("speedup", "increase"), ("reduction", "decrease")]),
     # list members share the metric named after the last one
