@@ -138,6 +138,8 @@ _GAIN_OR_COST = re.compile(r"\b(?:gains?|improvements?|reductions?|speed-?ups?|s
 _RAISE_FAR = re.compile(r"\b(?:increas|rais|enhanc)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|shift|chang|vary|var(?:y|ies))\w*)[^.;])*$", re.I)
 # "ranks first in precision (61.9%), recall (48.3%)", "balance Recall (43.2%) and Precision (29.8%)": a metric's level in parentheses.
 _METRIC_PAREN = re.compile(r"([A-Za-z][\w\-@.:^]*)\s*\(\s*(?:~|about\s+|approximately\s+)?$")
+_CUT_FAR = re.compile(r"\b(?:reduc|lower|decreas|cut|shrink|compress)\w*\b"
+                      r"(?:(?!\b(?:improv|increas|rais|boost|enhanc|outperform|surpass|exceed|beat|lift)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -218,6 +220,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cues[i] in {None, ("score", "increase")} and _BY_END.search(before) and (
                     _GAIN_FAR.search(text[q.clause.start : q.start]) or _RAISE_FAR.search(text[q.clause.start : q.start])):
                 cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
+            elif cues[i] is None and _BY_END.search(before) and _CUT_FAR.search(text[q.clause.start : q.start]):
+                cues[i] = ("reduction", "decrease")  # "reduces the relative rotation error (RRE) and ... (RTE) by 63.2%"
             if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and (
                     _SCORE.search(f"{before[-30:]} {phrase}") or not (_ONLY_COST.search(after[:50]) or _CUTS.search(f"{before[-60:]} {phrase}"))):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut

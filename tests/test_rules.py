@@ -382,6 +382,10 @@ LABELS = [
     ("the computation requirement is about 18x lesser than existing modules", [("reduction", "decrease")]),
     ("AdaScope improves performance by 66% while cutting computational cost by 59%", [("improvement", "increase"), ("reduction", "decrease")]),
     ("GFPO cuts the length inflation by 46-71% across benchmarks", [("reduction", "decrease")]),
+    ("our framework reduces the relative rotation error (RRE) and relative translation error (RTE) by 63.2% and 40.2%",
+     [("reduction", "decrease")] * 2),
+    ("it reduces latency by up to 45% compared to edge execution, and energy consumption by up to 46% compared to offload",
+     [("speedup", "decrease"), ("reduction", "decrease")]),
     ("the embeddings are 81x faster than prompting, and under realistic deployment up to 10x cheaper",
      [("speedup", "increase"), ("reduction", "decrease")]),
     # list members share the metric named after the last one
