@@ -107,7 +107,7 @@ _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|s
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%", "(R^2 = 0.80, MAE = 489 cm^2)".
 # A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
-_NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*=)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*(?:=|>|≥|>=))\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:(?!(?:with|at|reaching|achieving)\b)\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
@@ -203,7 +203,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 elif _SIBLING.match(before):
                     before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
             named = _NAMED_BEFORE.search(before)
-            if named and named.group(1).endswith("=") and _IMPROVE.search(before[-50:]):
+            if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
                 named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
             cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \

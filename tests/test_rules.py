@@ -372,6 +372,7 @@ LABELS = [
     ("the pose estimator shows superior Mean Average Recall values of 86.5% (LM) and 79.7% (LM-O)", [("score", "increase")] * 2),
     # "metric = N" names a level like "metric of N"; "vs." before the number beaten is no sentence end
     ("the regressor achieves the best fit (R^2 = 0.80, MAE = 489 cm^2)", [("score", "increase")] * 2),
+    ("auditing shows promising results on open VLMs like LLaVA (AUC > 80%)", [("score", "increase")]),
     ("the fused model further improved performance (AUC = 0.79)", [("improvement", "increase")]),
     ("the synthetic-image model (AUC = 0.78) outperforms the T1-based model (AUC = 0.68)", [("improvement", "increase")]),
     ("AdaptViG obtains 41.1 APmask, surpassing the larger EfficientFormer-L7 by 0.4", [("score", "increase"), ("improvement", "increase")]),
