@@ -100,6 +100,9 @@ _ANNOTATOR_AGREEMENT = re.compile(r"\b(?:inter-?annotator|inter-?rater|Fleiss'?s
 # "strong correlations between attention heads and experts (r=0.68)"; one with human or reference judgments stays a level.
 _CORRELATION = re.compile(r"(?:(?<![\w^])(?:r|ρ\w*|rho|tau|τ)\s*[=~≈]\s*-?\s*|correlat\w*[^.;\d]{0,30}|correspondence[^.;\d]{0,30})$", re.I)
 _REFERENCE_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:human|expert|ground|gold|true|actual|real|reference|clinician|manual|annotat|LMSYS|LMArena|leaderboard)", re.I)
+# "successfully simplify 70% of the complex sentences", "our model identified 95.8% of patients": the share it gets right.
+_SUCCEEDS_ON = re.compile(r"(?<!fail to )(?<!fails to )(?<!failed to )\b(?:successfully\s+\w+|solv\w*|fix\w*|identif\w*|detect\w*|resolv\w*|"
+                          r"recogni\w*|repair\w*)\s+(?:correctly\s+)?(?:over\s+|about\s+|~|nearly\s+|up\s+to\s+|more\s+than\s+|approximately\s+)?$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
@@ -315,7 +318,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
         if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
                 and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
-    if q.unit == "%" and q.baseline_value is None and _OF_CASES.match(after) and _SUCCEEDS.search(before[-70:]) and cue[0] != "improvement":
+    if q.unit == "%" and q.baseline_value is None and cue[0] != "improvement" and (
+            (_OF_CASES.match(after) and _SUCCEEDS.search(before[-70:])) or (re.match(r"\s*of\b", after) and _SUCCEEDS_ON.search(before))):
         return "score", "increase"
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)
                           or (_KEPT_PERFORMANCE.match(after) and re.search(r"\b(?:preserv|retain|maintain|keep)\w*\s+(?:over\s+|about\s+|~)?$", before))):

@@ -350,6 +350,8 @@ LABELS = [
     ("among tasks completed, the agent answers correctly 97.1% of the time", [("score", "increase")]),
     ("a human study shows our model is preferred in 62% of the cases", [("score", "increase")]),
     ("medical prompts route to the math experts in 97% of cases", [("other", "increase")]),
+    ("the approach was able to successfully simplify 70% of the complex sentences", [("score", "increase")]),
+    ("zero-shot models fail to answer over 90 percent of queries", [("other", "increase")]),
     # a metric's level in parentheses is a score, not the rank or cost wording before it
     ("the detector ranks first in precision (61.9%), recall (48.3%) and mAP@0.5 (52.6%)",
      [("other", "decrease")] + [("score", "increase")] * 3),
