@@ -32,7 +32,7 @@ _REDUCE = re.compile(
 _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|\befficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
-_LEVEL_METRIC = re.compile(r"(?i:precision|recall)|\brates?\b|"
+_LEVEL_METRIC = re.compile(r"(?i:precision|recall|correlation|agreement)|\brates?\b|"
                            r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|m?AUR?OC|m?AUC|Dice|DSC|PSNR|SSIM|ASR|R?MSE|MAE|MAPE|FID|FVD|R\^?2|R²)(?![A-Za-z])|(?<!of )\berrors?\b|perplexity")
 # What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
 _COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)

@@ -364,6 +364,7 @@ LABELS = [
     # a correlation between two quantities of an analysis is a finding; one with human judgments is a level
     ("routing is evidenced by strong correlations between attention heads and experts (r=0.68)", [("other", "increase")]),
     ("the metric achieves a Spearman correlation of 0.57 with human judgments", [("score", "increase")]),
+    ("the predictor is accurate, showing 85% correlation with the actual performance gaps", [("score", "increase")]),
     # a gap kept to a reference is `other` (SCHEMA: "a merely ~0.6 point decrease"); a time within a bound is a level
     ("the adapter stays within 1.5% of full fine-tuning on every task", [("other", "decrease")]),
     ("the student stays within 2 points of the teacher", [("other", "decrease")]),
