@@ -230,7 +230,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
-            named_phrase = f"{named.group(1) if named else ''} {phrase}"
+            as_low = re.search(r"(\S+\s+\S+)\s+as\s+(?:low|high)\s+as\s*$", before)  # "an error (MAPE) as low as 1.50%"
+            named_phrase = f"{named.group(1) if named else as_low.group(1) if as_low else ''} {phrase}"
             levels[i] = cues[i] is None and bool(_LEVEL_METRIC.search(named_phrase)) and not _CHANGE_WORD.search(named_phrase)
             if cues[i] is None and nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and levels[i + 1]:
                 levels[i] = True  # "94.9% and 80.2% image-level AUROC": list members share the metric named after the last

@@ -365,6 +365,7 @@ LABELS = [
     ("routing is evidenced by strong correlations between attention heads and experts (r=0.68)", [("other", "increase")]),
     ("the metric achieves a Spearman correlation of 0.57 with human judgments", [("score", "increase")]),
     ("the predictor is accurate, showing 85% correlation with the actual performance gaps", [("score", "increase")]),
+    ("the system predicts grain size with a mean absolute percentage error (MAPE) as low as 1.50%", [("score", "increase")]),
     # a gap kept to a reference is `other` (SCHEMA: "a merely ~0.6 point decrease"); a time within a bound is a level
     ("the adapter stays within 1.5% of full fine-tuning on every task", [("other", "decrease")]),
     ("the student stays within 2 points of the teacher", [("other", "decrease")]),
