@@ -143,6 +143,8 @@ _RAISE_FAR = re.compile(r"\b(?:increas|rais|enhanc)\w*\b(?:(?!\b(?:reduc|cut|low
 _METRIC_PAREN = re.compile(r"([A-Za-z][\w\-@.:^]*)\s*\(\s*(?:~|about\s+|approximately\s+)?$")
 _CUT_FAR = re.compile(r"\b(?:reduc|lower|decreas|cut|shrink|compress)\w*\b"
                       r"(?:(?!\b(?:improv|increas|rais|boost|enhanc|outperform|surpass|exceed|beat|lift)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
+_IN_COST = re.compile(r"^\s*(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:token\s+usage|tokens|memory|parameters|compute|FLOPs|costs?|energy|"
+                      r"storage|bandwidth|training\s+time)\b", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -256,6 +258,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
+        if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;
+            cue = ("other", "increase") if re.search(r"\b(?:increase|more|additional|higher)\b[^.;\d]{0,30}$", before) \
+                else ("reduction", "decrease")  # "improves training efficiency by up to 10x in token usage": a cost cut
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):

@@ -387,6 +387,8 @@ LABELS = [
     ("the computation requirement is about 18x lesser than existing modules", [("reduction", "decrease")]),
     ("AdaScope improves performance by 66% while cutting computational cost by 59%", [("improvement", "increase"), ("reduction", "decrease")]),
     ("GFPO cuts the length inflation by 46-71% across benchmarks", [("reduction", "decrease")]),
+    ("OrchRM improves training efficiency by up to 10x in token usage", [("reduction", "decrease")]),
+    ("it enhances SSIM, while requiring only a marginal increase of roughly 1% in parameters", [("other", "increase")]),
     ("our framework reduces the relative rotation error (RRE) and relative translation error (RTE) by 63.2% and 40.2%",
      [("reduction", "decrease")] * 2),
     ("it reduces latency by up to 45% compared to edge execution, and energy consumption by up to 46% compared to offload",
