@@ -217,7 +217,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             paren = _METRIC_PAREN.search(before)
             if paren and re.match(r"\s*\)", after) and (cues[i] is None or cues[i][0] in {"other", "reduction"}) \
                     and (_LEVEL_METRIC.search(paren.group(1)) or _SCORE.search(paren.group(1))) and not _DEGRADE.search(before[-40:]):
-                cues[i] = ("score", "increase")
+                cues[i] = ("score", "increase")  # "ranks first in precision (61.9%)": the level, not the rank's wording
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
@@ -298,8 +298,10 @@ def _named_level(named: str) -> tuple[str, str] | None:
 
 
 def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
-    """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
-    is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
+    """SCHEMA's conventions for levels: a rank, a shortfall, a gap kept to a reference and statistics of a finding
+    (effect sizes, annotator agreement, correlations between two quantities) are `other`; a speed or time reached
+    with no baseline is a `score` (time falls, rate rises), as is how often the method succeeds; a share of a
+    reference kept is `other`."""
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
