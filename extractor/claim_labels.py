@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.candidates import Quantity
+from extractor.claim_metric import METRIC_STOP, claim_baseline, claim_metric
 from extractor.number_words import ORDINALS
 
 # Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
@@ -24,15 +25,15 @@ _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
-    r"reduc\w*|fewer|(?<![\w-])less\b|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
+    r"reduc\w*|fewer|(?<![\w-])less(?:er)?\b|cheaper|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut(?:s|ting)?\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
 _IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|\befficien\w*", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
-_LEVEL_METRIC = re.compile(r"precision|recall|\brates?\b|"
-                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|AUR?OC|AUC|Dice|DSC|PSNR|SSIM|ASR)(?![A-Za-z])")
+_LEVEL_METRIC = re.compile(r"(?i:precision|recall|correlation|agreement)|\brates?\b|"
+                           r"(?<![A-Za-z])(?:WER|CER|EER|m?AP\w*|mIoU|m?AUR?OC|m?AUC|Dice|DSC|PSNR|SSIM|ASR|R?MSE|MAE|MAPE|FID|FVD|R\^?2|R²)(?![A-Za-z])|(?<!of )\berrors?\b|perplexity")
 # What a cost is measured in: "memory usage from 24.5GB to 13.8GB", "its size from 12B to 2B" stay reductions.
 _COST_NOUN = re.compile(r"memory|storage|footprint|param\w*|size|tokens|FLOPs|compute|cost|energy|work\b|VRAM|[GMKT]B\b|bits|emission", re.I)
 # A quality falling is a loss: "reduces OpenVLA success from 57% to 17%".
@@ -42,10 +43,11 @@ _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|
                      r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
 # "achieves a score of 85.15, surpassing the model it replaces (83.55)": a level with the baseline's own number.
 _VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
-                     r"(?![^.;\d]*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)[^.;\d=)]{0,50}$", re.I)
-_VERSUS_NUMBER = re.compile(r"([^.;\d]{0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
-# Memory, storage, energy and compute as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB" (SCHEMA: budgets).
-_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[GTP]FLOPs?|g\s+(?:of\s+)?CO2)\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
+                     r"(?!(?:[^.;\d]|(?<=[A-Za-z])\d)*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)(?:[^.;\d=)]|(?<=[A-Za-z])\d|\([A-Za-z][\w\-^@]*\s*=){0,50}\s*$", re.I)
+_VERSUS_NUMBER = re.compile(r"((?:[^.;\d]|(?<=\bvs)\.|(?<=[A-Za-z])\d){0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
+# Memory, storage, energy, compute and GPU time as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB",
+# "in just 0.1 GPU days" (SCHEMA: budgets).
+_BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[mk]W|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
 # "F1 scores exceeding 96%", "IoU surpassed 85 percent": a level passed, not a margin; "gains exceeding 35%" stay gains.
 _ABOVE = re.compile(r"\b(?:exceed\w*|surpass\w*|above|beyond)\s+(?:over\s+|about\s+|~)?$", re.I)
 _GAIN_NOUN = re.compile(r"enhanc|gain|improv|increas|boost|reduc|sav(?:e|es|ed|ing)\b|speed|efficien|lower|higher|faster|fewer|outperform|\bby\b", re.I)
@@ -57,16 +59,20 @@ _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
     r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
-    r"|^\s*(?:drop|decline)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
+    r"|^\s*(?:[\w\-@.:]+\s+){0,2}?(?:drops?|declines?)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
     r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
 )
+# "reducing quantization degradation by 24%": a loss cut is a reduction, not a loss.
+_CUT_LOSS = re.compile(r"\b(?:reduc|mitigat|lower|cut|minimi|decreas|alleviat|halv)\w*\s+(?:[\w\-]+\s+){0,3}?(?:degradation|loss|drop)s?\s+by\b", re.I)
 # "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
 _OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
 _CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
 # A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
-_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~)?$", re.I)
-_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b", re.I)
+_RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match|achiev)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~|up\s+to\s+|approximately\s+|nearly\s+)?$", re.I)
+_RETAIN_AFTER = re.compile(r"^\s*of\s+(?:the|its|their|that|full|original|baseline)\b"
+                           r"|^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+(?:'s)?\s+)?(?:performance|capabilit\w*)|performance\s+of)\b", re.I)
+_KEPT_PERFORMANCE = re.compile(r"^\s*performance\b", re.I)  # "while maintaining 99.9% performance on unrelated tasks"
 # A leaderboard rank: "2nd place", "ranks first".
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
@@ -76,25 +82,69 @@ _COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+)
                          r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
 _COST_USE = re.compile(r"\b(?:only|just|merely|using|uses?|requir\w*|prun\w*|remov\w*|discard\w*|skip\w*|evict\w*|activat\w*)\s+"
                        r"(?:up\s+to\s+|about\s+|approximately\s+|around\s+|over\s+|less\s+than\s+|~)?$", re.I)
+# An effect size is a statistic of a finding, not a level the method reaches: "(p = 0.011, Cohen's d = 0.504)".
+_EFFECT_SIZE = re.compile(r"(?:\b(?:Cohen|Hedges|Cliff|Glass)'?s?\s*(?:d|g|delta|δ|Δ)|\beffect\s+sizes?(?:\s+(?:of|r|d|g))?|"
+                          r"\b(?:epsilon|eta|omega|ε|η|ω)[- ]?(?:squared|\^?2|²)(?:\s+\w+)?)\s*(?:=|:|of)?\s*(?:about\s+|~)?$", re.I)
+# "stays within 1.5% of the better of FFT and LoRA", "within 2 points of the teacher": a gap to a reference, not a level.
+_WITHIN = re.compile(r"\bwithin\s+(?:about\s+|only\s+|just\s+|roughly\s+|~)?$", re.I)
+_WITHIN_AFTER = re.compile(r"^\s*(?:(?:percentage\s+|accuracy\s+|absolute\s+|F1\s+)?points?|pp|pts)?\s*(?:of|for|on|across|in)\b|^\s*(?:[,;)]|$)", re.I)
+# "still lags financial experts by over 35 percentage points", "trails humans by 28.4 points": a shortfall, not a gain.
+_LAG_BY = re.compile(r"\b(?:lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|underperform\w*|behind|fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of)\b[^.;\d]{0,60}"
+                     r"\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|only\s+|~|more\s+than\s+|an?\s+(?:average\s+)?(?:of\s+)?)?$", re.I)
+# "answers correctly 97.14% of the time", "preferred in 62% of the cases": how often the method succeeds is a level.
+_OF_CASES = re.compile(r"^\s*of\s+(?:the\s+|all\s+)?(?:time|cases|trials|runs|episodes|attempts|prompts|problems|queries|questions|instances)\b", re.I)
+_SUCCEEDS = re.compile(r"\b(?:correct\w*|accurate\w*|usable|preferred|successful\w*|succeed\w*|solv\w*|sound|valid|fix(?:es|ed)?|wins?)\b", re.I)
+# Agreement among the annotators describes the data, not the method: "inter-annotator agreement of 0.78-0.83", "Fleiss' kappa = 0.13".
+_ANNOTATOR_AGREEMENT = re.compile(r"\b(?:inter-?annotator|inter-?rater|Fleiss'?s?)\b[^.;\d]{0,40}$", re.I)
+# A correlation between two quantities an analysis relates is a finding, not a level the method reaches:
+# "strong correlations between attention heads and experts (r=0.68)"; one with human or reference judgments stays a level.
+_CORRELATION = re.compile(r"(?:(?<![\w^])(?:r|ρ\w*|rho|tau|τ)\s*[=~≈]\s*-?\s*|correlat\w*[^.;\d]{0,30}|correspondence[^.;\d]{0,30})$", re.I)
+_REFERENCE_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:human|expert|ground|gold|true|actual|real|reference|clinician|manual|annotat|LMSYS|LMArena|leaderboard)", re.I)
+# "successfully simplify 70% of the complex sentences", "our model identified 95.8% of patients": the share it gets right.
+_SUCCEEDS_ON = re.compile(r"(?<!fail to )(?<!fails to )(?<!failed to )\b(?:successfully\s+\w+|solv\w*|fix\w*|identif\w*|detect\w*|resolv\w*|"
+                          r"recogni\w*|repair\w*)\s+(?:correctly\s+)?(?:over\s+|about\s+|~|nearly\s+|up\s+to\s+|more\s+than\s+|approximately\s+)?$", re.I)
 _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bplac\w*\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
-# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%".
-_NAMED_BEFORE = re.compile(r"(?:^|\s)((?:[A-Za-z][\w\-]*\s+)?\S+\s+of)\s*(?:up to|over|about|~|\+)?\s*$", re.I)
-_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
+# Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%", "(R^2 = 0.80, MAE = 489 cm^2)".
+# A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
+_NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*(?:=|>|≥|>=))\s*(?:up to|over|about|~|\+)?\s*$", re.I)
+_GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:(?!(?:with|at|reaching|achieving)\b)\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
-                     r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+                     r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
+# What "only" cuts: "using only 20% of the labeled data", "only 1/5 the total parameters"; without it "only" says a level is low.
+_ONLY_COST = re.compile(r"data|label|annotat|param|token|layer|epoch|call|memory|compute|FLOP|MAC|size|training|GPU|energy|sample|example|pixel|"
+                        r"instance|step|query|queries|budget|cost|time|[KMGT]i?B\b|J\b|Wh\b|bits?\b|steps|weights|neurons|heads|experts|frames|views|shots", re.I)
 _ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
 _SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
-_BY_END = re.compile(r"\bby\s+(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+_BY_END = re.compile(r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
 # "outperforms X, Y and Z (...) by": the gain verb of a margin, however far back in the clause ("2.5" is no sentence end).
 _GAIN_FAR = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b"
                        r"(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|trail|lag|despite)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
+# "GTF-Tiny attains 32.57 dB", "reaches a 57.6% solved rate": a verb of reaching right before the number states
+# the level, whatever gain or cost words stand further back ("an efficient variant achieves 0.78 AUROC").
+_REACH_END = re.compile(r"\b(?:achiev|attain|reach|obtain)\w*\s+(?:an?\s+|the\s+)?(?:(?:new|average|overall|mean|remarkable|impressive|high|strong)\s+)?"
+                        r"(?:~|about\s+|over\s+|approximately\s+|nearly\s+|around\s+)?$", re.I)
+# "to" before a level reached, not "up to" a margin: "rises to more than 50%".
+_TO = re.compile(r"(?<!\bup )(?<!compared )(?<!relative )(?<!close )(?<!due )(?<!similar )(?<!equivalent )(?<!comparable )(?<!contrast )(?<!according )"
+                 r"\bto\s+(?:more\s+than\s+|over\s+|about\s+|nearly\s+|almost\s+|approximately\s+|around\s+|roughly\s+|~|above\s+)?$", re.I)
+_RISE_TO = re.compile(r"\b(?:(?:improv|increas|rais|elevat)(?:e|es|ed|ing)|boost(?:s|ed|ing)?|lift(?:s|ed|ing)?|push(?:es|ed|ing)?|"
+                      r"climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|ris(?:e|es|ing)|rose)\b((?:\s+[^\s.;,\d]+){0,5}?)\s+to\s+(?:\S+\s+){0,2}$", re.I)
+# What rises is a gain or a cost, not a level: "the gains increase to 15%", "raises reductions in length to 71%".
+_GAIN_OR_COST = re.compile(r"\b(?:gains?|improvements?|reductions?|speed-?ups?|savings?|margins?|advantages?|boosts?|increases?|by)\b", re.I)
+# "increasing sensitivity by up to 15% and F1 score by up to 10%": the metric named before "by" is what the verb raised.
+_RAISE_FAR = re.compile(r"\b(?:increas|rais|enhanc)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|shift|chang|vary|var(?:y|ies))\w*)[^.;])*$", re.I)
+# "ranks first in precision (61.9%), recall (48.3%)", "balance Recall (43.2%) and Precision (29.8%)": a metric's level in parentheses.
+_METRIC_PAREN = re.compile(r"([A-Za-z][\w\-@.:^]*)\s*\(\s*(?:~|about\s+|approximately\s+)?$")
+_CUT_FAR = re.compile(r"\b(?:reduc|lower|decreas|cut|shrink|compress)\w*\b"
+                      r"(?:(?!\b(?:improv|increas|rais|boost|enhanc|outperform|surpass|exceed|beat|lift)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
+_IN_COST = re.compile(r"^\s*(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:token\s+usage|tokens|memory|parameters|compute|FLOPs|costs?|energy|"
+                      r"storage|bandwidth|training\s+time)\b", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -118,7 +168,7 @@ def _windows(text: str, q: Quantity, others: list[Quantity]) -> tuple[str, str]:
 def _cue(window: str, unit: str) -> tuple[str, str] | None:
     """The kind and direction a piece of wording signals, speed first (latency gains are speed-ups);
     a loss of quality is a cost the paper reports, not a gain."""
-    if _DEGRADE.search(window):
+    if _DEGRADE.search(window) and not _CUT_LOSS.search(window):
         return "other", "decrease"
     if _OVERHEAD.search(window) and not _CUTS.search(window):
         return "other", "increase"
@@ -147,8 +197,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and cues[i + 1]:
             cues[i] = cues[i + 1]  # "41-137x, 631-1074x speedup"
-        elif q.baseline_value is None and re.search(r"(?<!up )\bto\s*$", before) and _SCORE.search(before + phrase):
-            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%": a level reached
+        elif q.baseline_value is None and _TO.search(before) and (_SCORE.search(before + phrase) or (q.unit != "x" and _rise_to_level(before))):
+            cues[i] = ("score", "increase")  # "enhances the accuracy to 86.0%", "the success rate rises to over 50%": a level reached
         else:
             prev = quantities[i - 1] if i else None
             if prev and prev.clause == q.clause and q.start - len(before) == prev.end:
@@ -158,19 +208,35 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 elif _SIBLING.match(before):
                     before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
             named = _NAMED_BEFORE.search(before)
+            if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
+                named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
             cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
+                    and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
+                cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back
+            paren = _METRIC_PAREN.search(before)
+            if paren and re.match(r"\s*\)", after) and (cues[i] is None or cues[i][0] in {"other", "reduction"}) \
+                    and (_LEVEL_METRIC.search(paren.group(1)) or _SCORE.search(paren.group(1))) and not _DEGRADE.search(before[-40:]):
+                cues[i] = ("score", "increase")  # "ranks first in precision (61.9%)": the level, not the rank's wording
             if cues[i] == ("score", "increase") and _GAIN_VERB.search(before):
                 cues[i] = _cue(before, q.unit) or cues[i]  # "improved 8.11% F1": the metric is named after, the gain before
             if cues[i] and cues[i][0] in {"reduction", "score"} and _MARGIN.search(before):
                 cues[i] = ("improvement", "decrease" if _ERROR.search(phrase) else "increase")
-            if cues[i] is None and _BY_END.search(before) and _GAIN_FAR.search(text[q.clause.start : q.start]):
+            if cues[i] in {None, ("score", "increase")} and _BY_END.search(before) and (
+                    _GAIN_FAR.search(text[q.clause.start : q.start]) or _RAISE_FAR.search(text[q.clause.start : q.start])):
                 cues[i] = ("improvement", "increase")  # "outperforms X, Y and Z (...) by 8-12%": the verb is further back
-            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and _SCORE.search(f"{before[-30:]} {phrase}"):
+            elif cues[i] is None and _BY_END.search(before) and _CUT_FAR.search(text[q.clause.start : q.start]):
+                cues[i] = ("reduction", "decrease")  # "reduces the relative rotation error (RRE) and ... (RTE) by 63.2%"
+            if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and (
+                    _SCORE.search(f"{before[-30:]} {phrase}") or not (_ONLY_COST.search(after[:50]) or _CUTS.search(f"{before[-60:]} {phrase}"))):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
             if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
-            named_phrase = f"{named.group(1) if named else ''} {phrase}"
+            as_low = re.search(r"(\S+\s+\S+)\s+as\s+(?:low|high)\s+as\s*$", before)  # "an error (MAPE) as low as 1.50%"
+            named_phrase = f"{named.group(1) if named else as_low.group(1) if as_low else ''} {phrase}"
             levels[i] = cues[i] is None and bool(_LEVEL_METRIC.search(named_phrase)) and not _CHANGE_WORD.search(named_phrase)
+            if cues[i] is None and nxt and nxt.clause == q.clause and _LIST_GAP.match(text[q.end : nxt.start]) and levels[i + 1]:
+                levels[i] = True  # "94.9% and 80.2% image-level AUROC": list members share the metric named after the last
     labels: list[ClaimLabel] = []
     for i, q in enumerate(quantities):
         cue = cues[i]
@@ -188,16 +254,21 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("score", "increase")  # "achieving accuracies exceeding 90%": the level passed
         if cue[0] == "score" and q.baseline_value is None and q.unit != "x":
             cue = _level_versus(text, q, cue, before)
+        if cue[0] == "score" and q.unit == "x":  # a ratio is no level: "1.5x Accuracy", "2x in downstream policy performance"
+            cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
         if cue[0] == "reduction" and _TIME_CUT.match(after):
             cue = ("speedup", "decrease")
+        if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;
+            cue = ("other", "increase") if re.search(r"\b(?:increase|more|additional|higher)\b[^.;\d]{0,30}$", before) \
+                else ("reduction", "decrease")  # "improves training efficiency by up to 10x in token usage": a cost cut
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
-        metric = _metric(after, before, cue[0])
+        metric = claim_metric(after, before, cue[0])
         if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
             changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
-            metric = changed.group(1).lower() if changed and not _METRIC_STOP.match(changed.group(1).split()[-1]) else metric
+            metric = changed.group(1).lower() if changed and not METRIC_STOP.match(changed.group(1).split()[-1]) else metric
             if q.baseline_value != q.value:
                 cue = (cue[0], "decrease" if q.value < q.baseline_value else "increase")
             if cue[0] == "score" and q.baseline_value != q.value:  # a level with the one it started from is no level alone
@@ -207,8 +278,18 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 # "reduces CER from 17.20 to 14.45": an error falling is a gain (LABELING), unless a quality falls
                 what = re.split(r"\b(?:reduc|lower|decreas|cut)\w*", before[-60:])[-1]  # the words after the verb
                 cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
-        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or _baseline(after)))
+        labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or claim_baseline(after)))
     return labels
+
+
+def _rise_to_level(before: str) -> bool:
+    """"raises compliance to 75%", "improves IS to 316.9": a quality risen to a level (no gain, cost or error rises)."""
+    m = _RISE_TO.search(before)
+    if not m:
+        return False
+    around = before[max(0, m.start() - 40) : m.start()] + " " + m.group(1)
+    return not (_GAIN_OR_COST.search(around) or _COST_NOUN.search(m.group(1)) or _ERROR.search(m.group(1)) or _SPEED.search(around)
+                or _CUTS.search(m.group(1)))
 
 
 def _named_level(named: str) -> tuple[str, str] | None:
@@ -217,21 +298,39 @@ def _named_level(named: str) -> tuple[str, str] | None:
 
 
 def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tuple[str, str]:
-    """SCHEMA's conventions for levels: a rank is `other`; a speed or time reached with no baseline
-    is a `score` (time falls, rate rises); a share of a reference kept is `other`."""
+    """SCHEMA's conventions for levels: a rank, a shortfall, a gap kept to a reference and statistics of a finding
+    (effect sizes, annotator agreement, correlations between two quantities) are `other`; a speed or time reached
+    with no baseline is a `score` (time falls, rate rises), as is how often the method succeeds; a share of a
+    reference kept is `other`."""
     if q.unit == "abs" and (_RANK.search(after[:12] if _RANK.match(after) else before[-12:]) or _ORDINAL.match(after)
                             or q.text.lower() in ORDINALS):
         return "other", "decrease"  # "is fourth in the ranking", "1st for Greek": a rank, whatever the words around
+    if q.baseline_value is None and (_LAG_BY.search(before) or re.match(r"\s*(?:(?:percentage\s+)?points?|pp)?\s*(?:behind|short\s+of)\b", after)):
+        return "other", "decrease"
+    if q.unit != "x" and q.baseline_value is None and _WITHIN.search(before) and _WITHIN_AFTER.match(after):
+        return "other", "decrease"  # a gap kept to a reference (SCHEMA: "a merely ~0.6 point decrease")
+    if q.unit == "abs" and _CORRELATION.search(before[-50:]) and re.search(r"\bbetween\b", before[-90:] + " " + after[:60]) \
+            and not _REFERENCE_WITH.search(before[-90:] + " " + after[:60]):
+        return "other", "increase"
+    if q.unit != "x" and _ANNOTATOR_AGREEMENT.search(before[-60:]):
+        return "other", "increase"
+    if q.unit == "abs" and q.baseline_value is None and _EFFECT_SIZE.search(before[-40:]):
+        return "other", "increase"  # "Cohen's d = 0.504", "effect size r = 0.30"
     if q.unit == "abs" and q.text.startswith("$"):
         return "other", "decrease"  # "costs about $1-2 per task": money spent is a budget (SCHEMA)
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"
-        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction", "score"}:
+        if _TIME_UNIT.match(after) and (cue[0] in {"speedup", "reduction", "score"} or (cue[0] == "improvement" and not _BY_END.search(before))):
             return "score", "decrease"
-        if _BUDGET_UNIT.match(after) and not _BY_END.search(before):
+        if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
+                and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
-    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)):
+    if q.unit == "%" and q.baseline_value is None and cue[0] != "improvement" and (
+            (_OF_CASES.match(after) and _SUCCEEDS.search(before[-70:])) or (re.match(r"\s*of\b", after) and _SUCCEEDS_ON.search(before))):
+        return "score", "increase"
+    if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)
+                          or (_KEPT_PERFORMANCE.match(after) and re.search(r"\b(?:preserv|retain|maintain|keep)\w*\s+(?:over\s+|about\s+|~)?$", before))):
         return "other", "increase"
     if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
         return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
@@ -261,52 +360,6 @@ def _cut_to_level(q: Quantity, cue: tuple[str, str], before: str, after: str) ->
     if _COST_NOUN.search(what + " " + after[:8]):
         return ("other", "decrease") if q.unit == "abs" else cue  # "reducing GPU memory to 6.1 GB": a footprint reached
     return "score", "decrease"
-
-
-_METRIC_STOP = re.compile(
-    r"^(?:of|in|on|the|a|an|and|it|them|its|their|our|by|to|for|with|over|than|relative|average|averaged|"
-    r"improvements?|reductions?|speed-?ups?|increases?|decreases?|gains?|higher|lower|fewer|less|more|better|"
-    r"faster|smaller|larger|savings?|points?|percent(?:age)?|times|overall|total|additional|absolute|relative|only|up)$",
-    re.I,
-)
-
-
-# Verbs before "by" that say a number changed; the metric is the words after them.
-_CHANGE_VERB = re.compile(r"(?:improv|reduc|outperform|surpass|increas|decreas|boost|lower|rais|enhanc|exceed|beat)\w*$", re.I)
-# Words that start a condition of the result ("on WikiText", "across all sizes"), not its metric.
-_CONDITION = frozenset("compared than over on across while against vs with without when at from".split())
-
-
-def _metric(after: str, before: str, kind: str) -> str:
-    """The short noun phrase measured: words after the number, minus comparison words."""
-    words = re.findall(r"[A-Za-z][\w\-/@.]*", after.split(",")[0])[:6]
-    picked: list[str] = []
-    for w in (w.strip(".") for w in words):
-        if w.lower() in _CONDITION:
-            break  # what follows is a condition ("on WikiText", "across all sizes"), not the metric
-        if w and not _METRIC_STOP.match(w):
-            picked.append(w.lower())
-        if len(picked) == 3:
-            break
-    if picked:
-        return " ".join(picked)
-    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+(?:by|of|to)\s*(?:up to|over|about|~)?\s*$", before)
-    words = [w for w in m.group(1).split() if not _CHANGE_VERB.match(w)] if m else []
-    if words and not _METRIC_STOP.match(words[-1]):
-        return " ".join(words).lower()  # "improves accuracy by 3 points": accuracy
-    return {"speedup": "inference speed", "reduction": "cost", "improvement": "performance", "score": "score"}.get(kind, "value")
-
-
-_BASELINE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|relative\s+to|over|than|against|vs\.?|versus|from)\s+(?:the\s+)?"
-    r"([\w\-.+/ ]{2,50}?)(?=\s*(?:[,.;()]|\s(?:on|in|for|across|while|with|and|by|at|under)\b|$))",
-    re.I,
-)
-
-
-def _baseline(after: str) -> str | None:
-    m = _BASELINE.search(after)
-    return m.group(1).strip() if m else None
 
 
 __all__ = ["ClaimLabel", "label_claims"]

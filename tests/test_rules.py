@@ -354,8 +354,11 @@ LABELS = [
     ("reduced word error rates by 0.3% and 1.4% on test-clean and test-other", [("reduction", "decrease")] * 2),
     ("up to 4.23times communication and 1.94times latency reduction", [("reduction", "decrease"), ("speedup", "decrease")]),
     ("a 33\\% speed up, with negligible quality loss of 3\\%", [("speedup", "increase"), ("other", "decrease")]),
+    ("it achieves a 1.53x speedup with only a 1% mAP drop", [("speedup", "increase"), ("other", "decrease")]),
+    ("the high-regime drop is 17.3 points", [("other", "decrease")]),
+    ("it further reduces per-step IoU degradation by 5x", [("reduction", "decrease")]),
     ("a gain of 18% EM score, and a BLEU score of 98% for reconstruction after compression", [("improvement", "increase"), ("score", "increase")]),
-    ("it solves new problems 97% of the time, while increasing accuracy by over 17.5%", [("other", "increase"), ("improvement", "increase")]),
+    ("it solves new problems 97% of the time, while increasing accuracy by over 17.5%", [("score", "increase"), ("improvement", "increase")]),
     ("improvements in speech intelligibility from 28.9 to 5.6 and objective quality from 2.68 to 3.90",
      [("improvement", "decrease"), ("improvement", "increase")]),
     # the words after one number are not the next number's: "score" belongs to 18%
@@ -403,6 +406,10 @@ LABELS = [
     ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
     ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
     ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
+    ("the steering image keeps control while maintaining 99.9% performance on unrelated tasks", [("other", "increase")]),
+    ("the selector achieves over 97.5% of the performance of training on the full dataset", [("other", "increase")]),
+    ("the framework achieves 95% performance of fully supervised methods", [("other", "increase")]),
+    ("City-VLM achieves 18.14% performance surpassing existing LVLMs", [("improvement", "increase")]),
     # a level with the number of what it beats is a gain; worse than it, or with a margin of its own, a level still
     ("the parser reaches an exact match of 71.5%, surpassing the rule-based tagger (64.0%)", [("improvement", "increase")]),
     ("our recogniser obtains a WER of 8.1 versus 9.4 for the cascade", [("improvement", "decrease")]),
@@ -423,6 +430,10 @@ LABELS = [
     ("the strongest agent achieves only a 31.4% success rate", [("score", "increase")]),
     ("a probe trained only on surface cues reaches an accuracy (71.3%) close to the LLM", [("score", "increase")]),
     ("it tunes only 0.4% of the weights", [("reduction", "decrease")]),
+    ("the best agent resolves only 28.0% of tasks", [("score", "increase")]),
+    ("the tracker keeps lanes with only 3.16% maximum offset RMSE", [("score", "increase")]),
+    ("it matches full supervision using only 20% of the labeled data", [("reduction", "decrease")]),
+    ("our solution placed second, only 0.47% behind the winner", [("other", "decrease")] * 2),
     # a metric named right before the number states a level, whatever wording stands further back
     ("the detector, which generalises more robustly, reaches an mAP of 47.2%", [("score", "increase")]),
     ("the fused model achieves a concordance correlation coefficient (CCC) of 0.61", [("score", "increase")]),
@@ -432,11 +443,85 @@ LABELS = [
     ("it outperforms the strongest open models (Model-A-70B, Model-B-72B, Model-C-8x22B) by 5-9%", [("improvement", "increase")]),
     ("the tracer outperforms large proprietary models such as Model-2.5-Pro and Model-4-Large by up to 12.4%", [("improvement", "increase")]),
     ("it outperforms the baseline across all eleven noisy and clean evaluation settings, despite trailing the best model by 6%",
-     [("other", "increase")]),
+     [("other", "decrease")]),
+    ("the best agent achieves an accuracy of 48.9%, which still lags financial experts by over 35 percentage points",
+     [("score", "increase"), ("other", "decrease")]),
+    ("the strongest model trails humans by 28.4 points", [("other", "decrease")]),
+    # a metric named right before "by" is what the gain verb further back raised; "by margins of" is a margin too
+    ("it increases sensitivity by up to 15% and F1 score by up to 10%", [("improvement", "increase")] * 2),
+    ("it achieves 61.3% mIoU for segmentation and 70.4% diagnostic accuracy, outperforming leading hierarchical models like "
+     "Swin and HiViT by margins of up to 6.39% in segmentation accuracy while using fewer parameters.",
+     [("score", "increase")] * 2 + [("improvement", "increase")]),
     # more throughput is a speed-up, whatever the word for the gain (SCHEMA)
     ("it serves up to a 3x increase in QPS per GPU", [("speedup", "increase")]),
     # money spent is a budget (SCHEMA: `other`)
     ("the whole audit costs about $3 per model", [("other", "decrease")]),
+    # a verb of reaching right before the number states the level, whatever gain or cost words stand further back
+    ("under the efficiency constraint, the tiny model attains 32.57 dB", [("score", "increase")]),
+    ("the method outperforms all baselines, achieving a 91.2% win rate on the arena", [("score", "increase")]),
+    ("the method achieves a 12.5% improvement in recall", [("improvement", "increase")]),
+    ("it achieves 30% lower memory", [("reduction", "decrease")]),
+    # a quality risen to a level is a score; a gain or an error that rises is not
+    ("the success rate rises to more than 50% on hard prompts", [("score", "increase")]),
+    ("the filter raises compliance to 75%", [("score", "increase")]),
+    ("on the public sets, this improvement rises to 4.0%", [("improvement", "increase")]),
+    # an error metric named before or after the number states its level; GPU time spent is a budget (SCHEMA)
+    ("the tracker outperforms prior work, achieving a median error of 7.2 meters", [("score", "increase")]),
+    ("the search finds a network with a 17.0% test error", [("score", "increase")]),
+    ("65-93% of errors are non-critical", [("other", "increase")]),
+    ("training requires only 4,000 GPU hours", [("other", "decrease")]),
+    ("the model has the lowest footprint, with a total CO2 emission of 473g", [("other", "decrease")]),
+    # how often the method succeeds is a level; a share of cases in an analysis stays other
+    ("among tasks completed, the agent answers correctly 97.1% of the time", [("score", "increase")]),
+    ("a human study shows our model is preferred in 62% of the cases", [("score", "increase")]),
+    ("medical prompts route to the math experts in 97% of cases", [("other", "increase")]),
+    ("the approach was able to successfully simplify 70% of the complex sentences", [("score", "increase")]),
+    ("zero-shot models fail to answer over 90 percent of queries", [("other", "increase")]),
+    # a metric's level in parentheses is a score, not the rank or cost wording before it
+    ("the detector ranks first in precision (61.9%), recall (48.3%) and mAP@0.5 (52.6%)",
+     [("other", "decrease")] + [("score", "increase")] * 3),
+    ("it lets us balance Recall (43.2%) and Precision (29.8%)", [("score", "increase")] * 2),
+    # an effect size is a statistic of a finding, not a level or a gain
+    ("the revision brought significant score improvements (p = 0.011, Cohen's d = 0.504)", [("other", "increase")]),
+    ("it enhances conciseness (p < 0.001, effect size r = 0.30)", [("other", "increase")]),
+    ("averaging annotations increases inter-annotator agreement by up to +0.11", [("other", "increase")]),
+    ("nine blinded human raters achieve Fleiss' kappa = 0.130", [("other", "increase")]),
+    # a correlation between two quantities of an analysis is a finding; one with human judgments is a level
+    ("routing is evidenced by strong correlations between attention heads and experts (r=0.68)", [("other", "increase")]),
+    ("the metric achieves a Spearman correlation of 0.57 with human judgments", [("score", "increase")]),
+    ("the predictor is accurate, showing 85% correlation with the actual performance gaps", [("score", "increase")]),
+    ("the system predicts grain size with a mean absolute percentage error (MAPE) as low as 1.50%", [("score", "increase")]),
+    # a gap kept to a reference is `other` (SCHEMA: "a merely ~0.6 point decrease"); a time within a bound is a level
+    ("the adapter stays within 1.5% of full fine-tuning on every task", [("other", "decrease")]),
+    ("the student stays within 2 points of the teacher", [("other", "decrease")]),
+    ("it generates each shape within 0.6s", [("score", "decrease")]),
+    ("the decoder enables efficient generation within 0.6s per shape", [("score", "decrease")]),
+    ("the model yields substantial improvements with MAE of 0.66", [("score", "increase")]),
+    ("the model improved F1 by 8.1 points", [("improvement", "increase")]),
+    ("the pose estimator shows superior Mean Average Recall values of 86.5% (LM) and 79.7% (LM-O)", [("score", "increase")] * 2),
+    # "metric = N" names a level like "metric of N"; "vs." before the number beaten is no sentence end
+    ("the regressor achieves the best fit (R^2 = 0.80, MAE = 489 cm^2)", [("score", "increase")] * 2),
+    ("auditing shows promising results on open VLMs like LLaVA (AUC > 80%)", [("score", "increase")]),
+    ("the fused model further improved performance (AUC = 0.79)", [("improvement", "increase")]),
+    ("the synthetic-image model (AUC = 0.78) outperforms the T1-based model (AUC = 0.68)", [("improvement", "increase")]),
+    ("AdaptViG obtains 41.1 APmask, surpassing the larger EfficientFormer-L7 by 0.4", [("score", "increase"), ("improvement", "increase")]),
+    ("the tokenizer doubles morphological alignment (MorphScore macro-F1 0.61 vs. ~0.32)", [("improvement", "increase")]),
+    # a ratio is no level: with a metric it is a gain, with a gap word a difference; "lesser" is a cut
+    ("the radar model shows 1.5x Accuracy in geometric reconstruction", [("improvement", "increase")]),
+    ("sequential hybrids yield only alpha = 0.038 -- an 18x gap", [("score", "increase"), ("other", "increase")]),
+    ("the computation requirement is about 18x lesser than existing modules", [("reduction", "decrease")]),
+    ("AdaScope improves performance by 66% while cutting computational cost by 59%", [("improvement", "increase"), ("reduction", "decrease")]),
+    ("GFPO cuts the length inflation by 46-71% across benchmarks", [("reduction", "decrease")]),
+    ("OrchRM improves training efficiency by up to 10x in token usage", [("reduction", "decrease")]),
+    ("it enhances SSIM, while requiring only a marginal increase of roughly 1% in parameters", [("other", "increase")]),
+    ("our framework reduces the relative rotation error (RRE) and relative translation error (RTE) by 63.2% and 40.2%",
+     [("reduction", "decrease")] * 2),
+    ("it reduces latency by up to 45% compared to edge execution, and energy consumption by up to 46% compared to offload",
+     [("speedup", "decrease"), ("reduction", "decrease")]),
+    ("the embeddings are 81x faster than prompting, and under realistic deployment up to 10x cheaper",
+     [("speedup", "increase"), ("reduction", "decrease")]),
+    # list members share the metric named after the last one
+    ("results show the strength of the detector, with 94.9% and 80.2% image-level AUROC", [("score", "increase")] * 2),
 ]
 
 
