@@ -112,17 +112,19 @@ _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|h
 # A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
 _NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*(?:=|>|≥|>=))\s*(?:up to|over|about|~|\+)?\s*$", re.I)
 _GAIN_VERB = re.compile(r"\b(?:improv|boost|increas|rais|enhanc|lift|outperform|surpass)\w*\s+(?:(?!(?:with|at|reaching|achieving)\b)\w+\s+){0,2}?(?:by\s+|of\s+)?(?:up\s+to\s+|over\s+|about\s+|~|\+)?$", re.I)
+# "by N", "by a margin of N", "by an average of N": the tail that ends a margin.
+_BY_TAIL = r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$"
 # "surpassing the best vision only baseline by 1.7 points": a margin over a baseline is a gain, whatever
 # cost words stand earlier in the clause (a cost cut in between, "... by reducing memory by", is not).
 _MARGIN = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress)\w*)[^.;]){0,80}?"
-                     r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+                     + _BY_TAIL, re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|, and|or|/)?\s*$")
 # What "only" cuts: "using only 20% of the labeled data", "only 1/5 the total parameters"; without it "only" says a level is low.
 _ONLY_COST = re.compile(r"data|label|annotat|param|token|layer|epoch|call|memory|compute|FLOP|MAC|size|training|GPU|energy|sample|example|pixel|"
                         r"instance|step|query|queries|budget|cost|time|[KMGT]i?B\b|J\b|Wh\b|bits?\b|steps|weights|neurons|heads|experts|frames|views|shots", re.I)
 _ONLY_LEVEL = re.compile(r"\bonly\s+(?:an?\s+)?$", re.I)
 _SIBLING = re.compile(r"^\s*(?:in|on|for)\s+(?:[\w\-@.:]+\s+){0,4}?(?:and|or|,\s*and|,)\s*$", re.I)
-_BY_END = re.compile(r"\bby\s+(?:(?:an?\s+)?(?:\w+\s+)?margins?\s+of\s+)?(?:(?:up\s+to|over|about|around|nearly|at\s+least)\s+|~|an?\s+(?:\w+\s+)?(?:of\s+)?)?$", re.I)
+_BY_END = re.compile(_BY_TAIL, re.I)
 # "outperforms X, Y and Z (...) by": the gain verb of a margin, however far back in the clause ("2.5" is no sentence end).
 _GAIN_FAR = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|boost|lift)\w*\b"
                        r"(?:(?!\b(?:reduc|cut|lower|decreas|sav|shrink|compress|trail|lag|despite)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
