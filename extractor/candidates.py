@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from extractor.cues import matches_from
+from extractor.cues import matches_from, may_match
 from extractor.number_words import find_word_numbers
 from extractor.result_words import is_change, is_result_number, marked_change
 
@@ -269,6 +269,8 @@ _URL = re.compile(
     r"(?:https?\s?:\s?//\s?|www\.)[^\s{}<>\"']+|\b(?:github\.com|gitlab\.com|huggingface\.co|aka\.ms|bit\.ly)/[^\s{}<>\"']+",
     re.I,
 )
+# In the lowercased text of every _URL match (`cues.may_match`): most abstracts give no URL and skip the scan.
+_URL_HINT = re.compile(r"http|www\.|github\.com|gitlab\.com|huggingface\.co|aka\.ms|bit\.ly")
 
 
 def clean_url(url: str) -> str:
@@ -279,6 +281,8 @@ def clean_url(url: str) -> str:
 
 
 def find_urls(text: str) -> list[Candidate]:
+    if not may_match(text, _URL_HINT):
+        return []
     return [Candidate("url", clean_url(m.group(0)), m.start(), m.end()) for m in _URL.finditer(text)]
 
 

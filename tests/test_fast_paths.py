@@ -20,6 +20,7 @@ from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
 from extractor.learned.claims import Models, candidates, decide, judge, labelled, load_models, rules_alone, rules_decide
+from extractor.learned import fields as fields_module
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
 from extractor.normalize import _RESIDUE, _normalize, _residues, normalize
@@ -406,3 +407,62 @@ def test_ranks_tried_where_they_begin_are_those_finditer_finds(text: str):
 def test_ranks_over_the_bundled_abstracts():
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         _ranks_as_finditer(normalize(json.loads(line)["abstract"]).text)
+
+
+URL_PIECES = ["http", "HTTPS", "Http", "s", " ", ":", "//", "www.", "WWW.", "github.com", "GitHub.com", "gitlab.com", "huggingface.co",
+              "aka.ms", "bit.ly", "/", "x", "{", "}", ".", ",", "\u212a", "\u017f"]
+
+
+def _urls_as_finditer(text: str) -> None:
+    found = [(u.text, u.start, u.end) for u in candidates_module.find_urls(text)]
+    assert found == [(candidates_module.clean_url(m.group(0)), m.start(), m.end()) for m in candidates_module._URL.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=14).map("".join) | texts)
+def test_urls_skipped_only_where_none_can_match(text: str):
+    _urls_as_finditer(text)
+
+
+def test_urls_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _urls_as_finditer(normalize(json.loads(line)["abstract"]).text)
+
+
+def test_a_shared_scan_finds_what_each_table_alone_finds():
+    from extractor.cues import SharedScan
+
+    scan = SharedScan()
+    scan.include(["ab", "bcd"])
+    assert scan.present("xabcd") == {"ab", "bcd"}
+    scan.include(["cd", "zz", *(f"q{k}" for k in range(Literals.SCAN_FROM))])  # now scanned for, and the last answer forgotten
+    assert scan.present("xabcd") == {"ab", "bcd", "cd"}
+    assert scan.present("q1 zz") == {"q1", "zz"}
+
+
+def _cue_scans_as_in_tests(title: str, text: str) -> None:
+    """The rules' and the families table's leading texts, found by the one shared scan, are those `in` finds."""
+    lowered_fields, case_fields = set(), set()
+    for entries in _raw_tables().values():
+        for e in entries.values():
+            cue = Pruned(e["pattern"], case=e.get("case", False))
+            (case_fields if e.get("case") else lowered_fields).update(s for s in cue.starts if s)
+    lowered = f"{title.lower()}\0{text.lower()}"
+    rules = {s for cue in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values()) for s in cue.starts if s}
+    fields_module._scanned.cache_clear()
+    _, present = fields_module._scanned(title, text)
+    assert present[True] == {s for s in lowered_fields | rules | {c.lower() for c in case_fields} if s in lowered}
+    assert present[False] == {s for s in case_fields if s in f"{title}\0{text}"}
+    assert labels.LOWERED_SCAN.present(lowered) == present[True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts)
+def test_the_cue_tables_find_their_leading_texts_in_one_scan(title: str, text: str):
+    _cue_scans_as_in_tests(title, text)
+
+
+def test_the_cue_tables_find_their_leading_texts_in_one_scan_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        _cue_scans_as_in_tests(paper["title"], paper["abstract"])
