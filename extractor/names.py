@@ -297,6 +297,12 @@ def coin_verbs(text: str) -> tuple[re.Match[str], ...]:
     return tuple(matches_from(_COIN_VERB, _COIN_START, text, lowered=True) if text.isascii() else _COIN_VERB.finditer(text))
 
 
+def has_coin_verb(text: str) -> bool:
+    """`_COIN_VERB.search(text)`, tried (on ASCII text) only where a match can begin, as `coin_verbs`."""
+    found = matches_from(_COIN_VERB, _COIN_START, text, lowered=True) if text.isascii() else _COIN_VERB.finditer(text)
+    return next(found, None) is not None
+
+
 def _mentioned(token: str, text: str) -> bool:
     """A token the abstract used before the verb is not what the verb introduces: "... INT4
     weight and activation (W4A4) ... we develop a W4A4 inference pipeline"."""

@@ -466,3 +466,25 @@ def test_the_cue_tables_find_their_leading_texts_in_one_scan_over_the_bundled_ab
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         paper = json.loads(line)
         _cue_scans_as_in_tests(paper["title"], paper["abstract"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(COIN_PIECES), max_size=14).map("".join) | texts)
+def test_a_coin_verb_found_where_one_can_begin_is_the_one_search_finds(text: str):
+    assert names.has_coin_verb(text) == bool(names._COIN_VERB.search(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["net", "Net", "NET", "former", "LM", "x", "-", " ", "\n", "data", "set", "\u212a", "\u017f", "é"]),
+                max_size=8).map("".join))
+def test_a_last_word_found_by_endswith_is_the_one_search_finds(name: str):
+    assert learned_names._ends_in_last_word(name) == bool(learned_names._LAST_WORD.search(name))
+
+
+def test_coin_verbs_and_last_words_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        for sentence in re.split(r"(?<=\.) ", text):
+            assert names.has_coin_verb(sentence) == bool(names._COIN_VERB.search(sentence))
+        for word in text.split():
+            assert learned_names._ends_in_last_word(word) == bool(learned_names._LAST_WORD.search(word))

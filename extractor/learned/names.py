@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from extractor.candidates import Span, split_spans
+from extractor.cues import may_match
 from extractor.learned.linear import Features, LinearModel, load_model
 from extractor.names import (
-    _COIN_VERB,
     _DEFINED,
     _HEADS,
     _MINOR,
     _NAMING,
+    _NAMING_HINT,
     _OWN,
     _PAREN,
     _TOKEN,
@@ -37,6 +38,7 @@ from extractor.names import (
     _spelled_out,
     find_names,
     followed_by,
+    has_coin_verb,
     initials_match,
     key,
     looks_coined,
@@ -74,8 +76,9 @@ _USING_BEFORE = re.compile(r"\b(?:using|use|uses|with|on|of|from|like|such as|in
 _MODIFIER_AFTER = re.compile(r"-(?:based|like|style|derived)")
 _WE_OUR = re.compile(r"\b(?:we|our)\b", re.I)
 _NON_KEY_IN_WORD = re.compile(r"[^\w\s]|_")
-_LAST_WORD = re.compile(r"(?:net|bench|former|gpt|llm|lm|data|set|corpus|qa|score|loss|module|block|framework|"
-                        r"network|model|attention|learning|tuning|decoding|prompting|fusion|search|agent)$", re.I)
+_LAST_WORDS = ("net", "bench", "former", "gpt", "llm", "lm", "data", "set", "corpus", "qa", "score", "loss", "module", "block", "framework",
+               "network", "model", "attention", "learning", "tuning", "decoding", "prompting", "fusion", "search", "agent")
+_LAST_WORD = re.compile(r"(?:" + "|".join(_LAST_WORDS) + r")$", re.I)
 
 
 @dataclass
@@ -264,7 +267,7 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     f["has_minor"] = float(any(w.lower() in _MINOR for w in words))
     f["odd_char"] = float(bool(_ODD_CHAR.search(name)))
     f["head_word"] = float(bool(_ENDS_IN_HEAD.search(name)))
-    f["suffix"] = float(bool(_LAST_WORD.search(name)))
+    f["suffix"] = float(_ends_in_last_word(name))
     f["plural_acr"] = float(bool(_PLURAL_ACR.fullmatch(name)))
     f["is_title_head"] = float(view.head_key == k)
     f["in_title_head"] = float(view.has_sep and k in view.head_key)
@@ -274,9 +277,9 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
         before = text[max(0, start - 60) : start]
         after = text[end : end + 40]
         sent_start = max(text.rfind(". ", 0, start) + 1, 0)
-        f["coin_verb_before"] = float(bool(_COIN_VERB.search(text[sent_start:start])))
+        f["coin_verb_before"] = float(has_coin_verb(text[sent_start:start]))
         f["own_before"] = float(bool(_OWN.search(" ".join(before.split()[-2:]))))
-        f["naming_before"] = float(bool(_NAMING.search(before[-30:])))
+        f["naming_before"] = float(may_match(before[-30:], _NAMING_HINT) and bool(_NAMING.search(before[-30:])))
         f["paren_after"] = float(after.lstrip().startswith("("))
         f["in_paren"] = float(text[start - 1 : start] == "(" and after.startswith(")"))
         f["appos_after"] = float(bool(_APPOS_AFTER.match(after)))
@@ -311,6 +314,13 @@ def features(c: NameCandidate, title: str, text: str, known: Mapping[str, int], 
     if c.sources & {"title_prefix", "title_sub"} and view.has_sep:
         f.update(_head_cover(view.head, name))
     return f
+
+
+def _ends_in_last_word(name: str) -> bool:
+    """`_LAST_WORD.search(name)`: on ASCII text not ending in a line break (where `$` matches too), a lowercased `endswith`."""
+    if name.isascii() and not name.endswith("\n"):
+        return name.lower().endswith(_LAST_WORDS)
+    return bool(_LAST_WORD.search(name))
 
 
 def _head_cover(head: str, phrase: str) -> Features:
