@@ -488,3 +488,26 @@ def test_coin_verbs_and_last_words_over_the_bundled_abstracts():
             assert names.has_coin_verb(sentence) == bool(names._COIN_VERB.search(sentence))
         for word in text.split():
             assert learned_names._ends_in_last_word(word) == bool(learned_names._LAST_WORD.search(word))
+
+
+def _plain_ngrams(text: str, prefix: str) -> dict[str, float]:
+    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+    grams = dict.fromkeys(words) | dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return {f"{prefix}{g}": 1.0 / math.sqrt(len(grams)) for g in grams}
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_ngrams_named_as_made_are_the_plain_ones_in_their_order(text: str):
+    assert list(fields_module._ngrams(text, "a:").items()) == list(_plain_ngrams(text, "a:").items())
+
+
+def test_ngrams_and_open_fields_over_the_bundled_abstracts():
+    from extractor.extract import draft_extraction
+    from extractor.schema import Paper
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines()[:40]:
+        paper = json.loads(line)
+        assert list(fields_module._ngrams(paper["abstract"], "a:").items()) == list(_plain_ngrams(paper["abstract"], "a:").items())
+        draft = draft_extraction(Paper(id="x", title=paper["title"], abstract=paper["abstract"]))
+        assert draft.open == labels.open_fields(draft.title, draft.norm.text)

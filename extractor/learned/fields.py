@@ -60,11 +60,12 @@ def _ngrams(text: str, prefix: str) -> dict[str, float]:
     """Binary unigrams and bigrams, L2-normalised, in the text's order (a set's order changes with the
     hash seed, and with it the last bits of the model's sums from one process to the next)."""
     words = _WORD.findall(text.lower())
-    grams = dict.fromkeys(words) | dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:]))
+    named = [prefix + w for w in words]  # each gram named as it is made: "a:w" and "a:w v", in one pass each
+    grams = dict.fromkeys(named)
+    grams.update(dict.fromkeys(map(" ".join, zip(named, words[1:]))))
     if not grams:
         return {}
-    value = 1.0 / math.sqrt(len(grams))
-    return {f"{prefix}{g}": value for g in grams}
+    return dict.fromkeys(grams, 1.0 / math.sqrt(len(grams)))
 
 
 @lru_cache(maxsize=1)
