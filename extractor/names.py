@@ -142,7 +142,13 @@ def followed_by(text: str, word: str, pattern: re.Pattern[str]) -> Iterator[tupl
 @lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """How names compare: case, spaces and punctuation ignored ("Nugget 2D" == "Nugget2D")."""
-    return _NON_KEY.sub("", name.lower())
+    lowered = name.lower()
+    if lowered.isascii():  # `[\W_]+` is every byte but a letter or digit: deleted in C
+        return lowered.encode("ascii").translate(None, _NOT_ALNUM).decode("ascii")
+    return _NON_KEY.sub("", lowered)
+
+
+_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 @lru_cache(maxsize=65536)

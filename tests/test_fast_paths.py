@@ -511,3 +511,14 @@ def test_ngrams_and_open_fields_over_the_bundled_abstracts():
         assert list(fields_module._ngrams(paper["abstract"], "a:").items()) == list(_plain_ngrams(paper["abstract"], "a:").items())
         draft = draft_extraction(Paper(id="x", title=paper["title"], abstract=paper["abstract"]))
         assert draft.open == labels.open_fields(draft.title, draft.norm.text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30) | texts | _WORDY)
+def test_keys_and_folds_deleted_in_c_are_the_substituted_ones(text: str):
+    from extractor.validate import _fold
+
+    assert names.key(text) == re.sub(r"[\W_]+", "", text.lower())
+    if text.isascii():  # (other text takes the unchanged path: accents stripped, then substituted)
+        assert _fold(text) == re.sub(r"[\W_]+", "", text.lower())
+        assert learned_names.PaperView("", text).words == Counter(re.sub(r"[^\w\s]|_", "", text.lower()).split())
