@@ -522,3 +522,24 @@ def test_keys_and_folds_deleted_in_c_are_the_substituted_ones(text: str):
     if text.isascii():  # (other text takes the unchanged path: accents stripped, then substituted)
         assert _fold(text) == re.sub(r"[\W_]+", "", text.lower())
         assert learned_names.PaperView("", text).words == Counter(re.sub(r"[^\w\s]|_", "", text.lower()).split())
+
+
+_PLAIN_TITLE_RUN = re.compile(r"(?<![\w-])((?:[A-Z0-9][\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZ5-_+ \n(of", max_size=30) | texts | _WORDY)
+def test_title_runs_guarded_after_their_first_character_are_the_plain_ones(text: str):
+    assert [(m.span(), m.group(1)) for m in learned_names._TITLE_RUN.finditer(text)] == \
+        [(m.span(), m.group(1)) for m in _PLAIN_TITLE_RUN.finditer(text)]
+
+
+def test_title_runs_and_first_sentences_over_the_bundled_abstracts():
+    from extractor.learned.task import _sentences
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [(m.span(), m.group(1)) for m in learned_names._TITLE_RUN.finditer(text)] == \
+            [(m.span(), m.group(1)) for m in _PLAIN_TITLE_RUN.finditer(text)]
+        assert _sentences(text, limit=4) == _sentences(text)[:4]
+        assert _sentences(text[:200], limit=4) == _sentences(text[:200])[:4]

@@ -54,7 +54,9 @@ _NAME_TOKEN = re.compile(r"(?<![\w\-.])([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\
 # `gather` skips: most words of an abstract, no longer each handed to Python.
 _UNCOMMON_TOKEN = re.compile(r"(?<![\w\-.])(?![a-z]+-*(?:[^\w\-+.]|\.(?!\d)|\Z))([A-Za-z][\w\-+]*(?:\.\d+[\w\-+]*)*)(?![\w-])")
 # A run of capitalised words, small words allowed inside: "Positional Weight Preservation", "Flood Mapping by Land Cover".
-_TITLE_RUN = re.compile(r"(?<![\w-])((?:[A-Z0-9][\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
+# (`(?<![\w-])` read after the first character, as `(?<![\w-][A-Z0-9])`: the same matches, and the scan skips
+# ahead to a capital or a digit, ~2x faster.)
+_TITLE_RUN = re.compile(r"((?:[A-Z0-9](?<![\w-][A-Z0-9])[\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
 _EMPH = re.compile(r"\\(?:textbf|textit|emph)\{([^{}]{2,80})\}")
 _HEAD_SPLIT = re.compile(r":\s|\s--?\s|\s\u2014\s")
 _RUN_TAIL = re.compile(r"\s+(?:of|for|and|with|via|in|to|on|by)$")
