@@ -139,6 +139,8 @@ _BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|t
     r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )
+
+
 # "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
 _GAIN_AFTER = re.compile(
     r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
@@ -198,6 +200,12 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
                 or _DELTA_AFTER.match(text, m.end()) or (re.search(r"\bfrom\s*$", wide) and "." in m.group("b")))
 
 
+def _baseline_paren(before: str) -> bool:
+    """`_BASELINE_PAREN.search(before)`, tried only where `before` ends (spaces aside) in "(", "=" or ":", as
+    every match does: most numbers follow none of these, and the search tried every position of 140 characters."""
+    return before.rstrip().endswith(("(", "=", ":")) and _BASELINE_PAREN.search(before) is not None
+
+
 def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
     None (falsy) when nothing marks the number either way: a list may still make it a result."""
@@ -205,7 +213,7 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
     before = text[max(0, m.start() - 20) : m.start()]
     if _VERSUS_BEFORE.search(before) or (
-        _BASELINE_PAREN.search(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
+        _baseline_paren(text[max(0, m.start() - 140) : m.start()]) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
         and not _GAIN_AFTER.match(after)
     ):

@@ -543,3 +543,29 @@ def test_title_runs_and_first_sentences_over_the_bundled_abstracts():
             [(m.span(), m.group(1)) for m in _PLAIN_TITLE_RUN.finditer(text)]
         assert _sentences(text, limit=4) == _sentences(text)[:4]
         assert _sentences(text[:200], limit=4) == _sentences(text[:200])[:4]
+
+
+_PLAIN_FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
+BASELINE_PIECES = ["outperforms", "than", "over", "vs.", "VS", "versus", "compared to", "X", " ", "(", ")", "=", ":", "AUC", "0.5",
+                   ".", ";", "\n", "\t", "by", "1/2", "3/4", " to ", "abby", "_by"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BASELINE_PIECES), max_size=16).map("".join) | texts)
+def test_fractions_and_baselines_in_parentheses_as_the_plain_searches(text: str):
+    from extractor.result_words import _BASELINE_PAREN, _baseline_paren
+
+    assert [m.groupdict() | {"span": m.span()} for m in candidates_module._FRACTION.finditer(text)] == \
+        [m.groupdict() | {"span": m.span()} for m in _PLAIN_FRACTION.finditer(text)]
+    assert _baseline_paren(text) == bool(_BASELINE_PAREN.search(text))
+
+
+def test_fractions_and_baselines_in_parentheses_over_the_bundled_abstracts():
+    from extractor.result_words import _BASELINE_PAREN, _baseline_paren
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [m.span() for m in candidates_module._FRACTION.finditer(text)] == [m.span() for m in _PLAIN_FRACTION.finditer(text)]
+        for m in re.finditer(r"\d", text):
+            before = text[max(0, m.start() - 140) : m.start()]
+            assert _baseline_paren(before) == bool(_BASELINE_PAREN.search(before))
