@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from extractor.cues import matches_from
+from extractor.cues import matches_from, may_match, skip_ahead
 from extractor.number_words import find_word_numbers
 from extractor.result_words import is_change, is_result_number, marked_change
 
@@ -148,7 +148,8 @@ _QUANTITY = re.compile(
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
 _QUANTITY_START = re.compile(r"[$\d]")
-_FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
+# (Its `\b` read after the "b" (`cues.skip_ahead`): the same matches, and the scan skips ahead to a "b".)
+_FRACTION = re.compile(skip_ahead(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?"))
 # A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
 _FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
 _FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I)
@@ -319,6 +320,8 @@ _URL = re.compile(
     r"(?:https?\s?:\s?//\s?|www\.)[^\s{}<>\"']+|\b(?:github\.com|gitlab\.com|huggingface\.co|aka\.ms|bit\.ly)/[^\s{}<>\"']+",
     re.I,
 )
+# In the lowercased text of every _URL match (`cues.may_match`): most abstracts give no URL and skip the scan.
+_URL_HINT = re.compile(r"http|www\.|github\.com|gitlab\.com|huggingface\.co|aka\.ms|bit\.ly")
 
 
 def clean_url(url: str) -> str:
@@ -329,6 +332,8 @@ def clean_url(url: str) -> str:
 
 
 def find_urls(text: str) -> list[Candidate]:
+    if not may_match(text, _URL_HINT):
+        return []
     return [Candidate("url", clean_url(m.group(0)), m.start(), m.end()) for m in _URL.finditer(text)]
 
 

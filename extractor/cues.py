@@ -169,6 +169,31 @@ class Literals:
         return frozenset(word[:k] for word in longest for k in range(2, len(word) + 1) if word[:k] in self.literals)
 
 
+class SharedScan:
+    """The literals several tables look for in the same text, found by one `Literals` scan for all of
+    them (over the union, about what one table's scan cost). Each table `include`s its own and reads
+    the union's `present`: `Pruned.kept` reads only its own leading texts of it, so the others change nothing."""
+
+    def __init__(self) -> None:
+        self._included: frozenset[str] = frozenset()
+        self._literals: Literals | None = None
+        self._last: tuple[str, frozenset[str]] | None = None  # each table asks for the same text in turn
+
+    def include(self, literals: Iterable[str]) -> None:
+        new = frozenset(literals) - self._included
+        if new:
+            self._included |= new
+            self._literals = self._last = None
+
+    def present(self, text: str) -> frozenset[str]:
+        """The included literals that occur in `text`."""
+        if self._last is None or self._last[0] != text:
+            if self._literals is None:
+                self._literals = Literals(self._included)
+            self._last = (text, self._literals.present(text))
+        return self._last[1]
+
+
 def _trie(words: list[str]) -> str:
     """An alternation of `words` (sorted, none empty) that matches the longest of them at a position."""
     heads: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from extractor.backends import Backend
@@ -93,9 +94,14 @@ class Draft:
     architecture: str
     introduced: list[str]
     code_url: str | None
-    open: set[str]  # fields the rules answered only by default
     unsure: set[str]  # fields whose learned answer is not confident (a better review queue than conflicting cues)
     confidence: dict[str, float] = field(default_factory=dict)  # the learned fields' probabilities
+
+    @cached_property
+    def open(self) -> set[str]:
+        """The fields the rules answered only by default, with no cue in the text: found when asked
+        (only a model's `--fallback` asks, so `--no-model` never pays for it)."""
+        return open_fields(self.title, self.norm.text)
 
 
 @dataclass
@@ -131,7 +137,6 @@ def draft_extraction(paper: Paper, learned_claims: bool = True, read: dict[str, 
         architecture=learned["architecture"][0],
         introduced=names,
         code_url=pick_code_url(find_urls(text)),
-        open=open_fields(title, text),
         unsure=low_confidence(learned),
         confidence={f: round(p, 3) for f, (_, p) in learned.items()},
     )

@@ -142,7 +142,13 @@ def followed_by(text: str, word: str, pattern: re.Pattern[str]) -> Iterator[tupl
 @lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """How names compare: case, spaces and punctuation ignored ("Nugget 2D" == "Nugget2D")."""
-    return _NON_KEY.sub("", name.lower())
+    lowered = name.lower()
+    if lowered.isascii():  # `[\W_]+` is every byte but a letter or digit: deleted in C
+        return lowered.encode("ascii").translate(None, _NOT_ALNUM).decode("ascii")
+    return _NON_KEY.sub("", lowered)
+
+
+_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 @lru_cache(maxsize=65536)
@@ -296,6 +302,12 @@ def coin_verbs(text: str) -> tuple[re.Match[str], ...]:
     text, where lowercasing keeps offsets and is what case-insensitive matching does, tried only where
     one can begin: about 2x faster)."""
     return tuple(matches_from(_COIN_VERB, _COIN_START, text, lowered=True) if text.isascii() else _COIN_VERB.finditer(text))
+
+
+def has_coin_verb(text: str) -> bool:
+    """`_COIN_VERB.search(text)`, tried (on ASCII text) only where a match can begin, as `coin_verbs`."""
+    found = matches_from(_COIN_VERB, _COIN_START, text, lowered=True) if text.isascii() else _COIN_VERB.finditer(text)
+    return next(found, None) is not None
 
 
 def _mentioned(token: str, text: str) -> bool:

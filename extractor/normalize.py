@@ -156,14 +156,16 @@ def _line_breaks(raw: str) -> Normalized:
     spaces: list[int] = []  # the clean position of each run's space
     shifts: list[int] = []  # raw characters dropped up to and including each run
     run_ends: list[int] = []
+    pieces: list[str] = []  # the raw text between runs (`_LINE_BREAK.sub(" ", raw)` without scanning it again)
     dropped = 0
     for m in _LINE_BREAK.finditer(raw):
+        pieces.append(raw[run_ends[-1] if run_ends else 0 : m.start()])
         spaces.append(m.start() - dropped)
         dropped += m.end() - m.start() - 1
         shifts.append(dropped)
         run_ends.append(m.end())
     length = len(raw) - dropped
-    text = _LINE_BREAK.sub(" ", raw) if spaces else raw
+    text = " ".join([*pieces, raw[run_ends[-1] :]]) if spaces else raw
     return Normalized(raw, text, _RunOffsets(spaces, shifts, None, length), _RunOffsets(spaces, shifts, run_ends, length))
 
 

@@ -181,6 +181,8 @@ _BASELINE_PAREN = re.compile(r"\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|t
     r"|\b(?:outperform\w*|surpass\w*|exceed\w*|beat\w*|than(?!\s*[~≈$]?\s*\d)|over|(?-i:vs)\.?|versus|compared\s+(?:to|with))\b[^.;()]{0,50}\(\s*[\w\-@^]+\s*[=:]\s*$",
     re.I,
 )
+
+
 # "over prior methods (7.4% increase in PSNR", "(75.6% relative)": a gain in parentheses, not the baseline's level.
 _GAIN_AFTER = re.compile(
     r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:increase|improvement|gain|reduction|decrease|boost|speed-?up|lower|higher|fewer|"
@@ -277,8 +279,8 @@ def _versus(text: str, start: int) -> bool:
 def _baseline_paren(text: str, start: int) -> bool:
     """A number in parentheses after a comparison (or in a list of such parentheses) is the baseline's."""
     for _ in range(8):
-        if "(" not in text[max(0, start - 40) : start]:
-            return False  # both patterns end in an open parenthesis (and a short "AUC =")
+        if not text[max(0, start - 140) : start].rstrip().endswith(("(", "=", ":")):
+            return False  # both patterns end in "(", or "=" / ":" of a short "AUC =": most numbers follow none
         if _BASELINE_PAREN.search(text, max(0, start - 140), start):
             return True
         prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)

@@ -20,6 +20,7 @@ from extractor.cues import Literals, Pruned, alternatives, compile_cue, leading_
 from extractor.labels import label_claims
 from extractor.learned import names as learned_names
 from extractor.learned.claims import Models, candidates, decide, judge, labelled, load_models, rules_alone, rules_decide
+from extractor.learned import fields as fields_module
 from extractor.learned.fields import FIELDS, _raw_tables, paper_features
 from extractor.learned.linear import Joint, LinearModel, load_joint, load_model
 from extractor.normalize import _RESIDUE, _normalize, _residues, normalize
@@ -406,3 +407,179 @@ def test_ranks_tried_where_they_begin_are_those_finditer_finds(text: str):
 def test_ranks_over_the_bundled_abstracts():
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         _ranks_as_finditer(normalize(json.loads(line)["abstract"]).text)
+
+
+URL_PIECES = ["http", "HTTPS", "Http", "s", " ", ":", "//", "www.", "WWW.", "github.com", "GitHub.com", "gitlab.com", "huggingface.co",
+              "aka.ms", "bit.ly", "/", "x", "{", "}", ".", ",", "\u212a", "\u017f"]
+
+
+def _urls_as_finditer(text: str) -> None:
+    found = [(u.text, u.start, u.end) for u in candidates_module.find_urls(text)]
+    assert found == [(candidates_module.clean_url(m.group(0)), m.start(), m.end()) for m in candidates_module._URL.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=14).map("".join) | texts)
+def test_urls_skipped_only_where_none_can_match(text: str):
+    _urls_as_finditer(text)
+
+
+def test_urls_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        _urls_as_finditer(normalize(json.loads(line)["abstract"]).text)
+
+
+def test_a_shared_scan_finds_what_each_table_alone_finds():
+    from extractor.cues import SharedScan
+
+    scan = SharedScan()
+    scan.include(["ab", "bcd"])
+    assert scan.present("xabcd") == {"ab", "bcd"}
+    scan.include(["cd", "zz", *(f"q{k}" for k in range(Literals.SCAN_FROM))])  # now scanned for, and the last answer forgotten
+    assert scan.present("xabcd") == {"ab", "bcd", "cd"}
+    assert scan.present("q1 zz") == {"q1", "zz"}
+
+
+def _cue_scans_as_in_tests(title: str, text: str) -> None:
+    """The rules' and the families table's leading texts, found by the one shared scan, are those `in` finds."""
+    lowered_fields, case_fields = set(), set()
+    for entries in _raw_tables().values():
+        for e in entries.values():
+            cue = Pruned(e["pattern"], case=e.get("case", False))
+            (case_fields if e.get("case") else lowered_fields).update(s for s in cue.starts if s)
+    lowered = f"{title.lower()}\0{text.lower()}"
+    rules = {s for cue in (*labels._DOMAIN_CUES.values(), *labels._ARCH_CUES.values()) for s in cue.starts if s}
+    fields_module._scanned.cache_clear()
+    _, present = fields_module._scanned(title, text)
+    assert present[True] == {s for s in lowered_fields | rules | {c.lower() for c in case_fields} if s in lowered}
+    assert present[False] == {s for s in case_fields if s in f"{title}\0{text}"}
+    assert labels.LOWERED_SCAN.present(lowered) == present[True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts)
+def test_the_cue_tables_find_their_leading_texts_in_one_scan(title: str, text: str):
+    _cue_scans_as_in_tests(title, text)
+
+
+def test_the_cue_tables_find_their_leading_texts_in_one_scan_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        paper = json.loads(line)
+        _cue_scans_as_in_tests(paper["title"], paper["abstract"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(COIN_PIECES), max_size=14).map("".join) | texts)
+def test_a_coin_verb_found_where_one_can_begin_is_the_one_search_finds(text: str):
+    assert names.has_coin_verb(text) == bool(names._COIN_VERB.search(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["net", "Net", "NET", "former", "LM", "x", "-", " ", "\n", "data", "set", "\u212a", "\u017f", "é"]),
+                max_size=8).map("".join))
+def test_a_last_word_found_by_endswith_is_the_one_search_finds(name: str):
+    assert learned_names._ends_in_last_word(name) == bool(learned_names._LAST_WORD.search(name))
+
+
+def test_coin_verbs_and_last_words_over_the_bundled_abstracts():
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        for sentence in re.split(r"(?<=\.) ", text):
+            assert names.has_coin_verb(sentence) == bool(names._COIN_VERB.search(sentence))
+        for word in text.split():
+            assert learned_names._ends_in_last_word(word) == bool(learned_names._LAST_WORD.search(word))
+
+
+def _plain_ngrams(text: str, prefix: str) -> dict[str, float]:
+    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+    grams = dict.fromkeys(words) | dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return {f"{prefix}{g}": 1.0 / math.sqrt(len(grams)) for g in grams}
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_ngrams_named_as_made_are_the_plain_ones_in_their_order(text: str):
+    assert list(fields_module._ngrams(text, "a:").items()) == list(_plain_ngrams(text, "a:").items())
+
+
+def test_ngrams_and_open_fields_over_the_bundled_abstracts():
+    from extractor.extract import draft_extraction
+    from extractor.schema import Paper
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines()[:40]:
+        paper = json.loads(line)
+        assert list(fields_module._ngrams(paper["abstract"], "a:").items()) == list(_plain_ngrams(paper["abstract"], "a:").items())
+        draft = draft_extraction(Paper(id="x", title=paper["title"], abstract=paper["abstract"]))
+        assert draft.open == labels.open_fields(draft.title, draft.norm.text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30) | texts | _WORDY)
+def test_keys_and_folds_deleted_in_c_are_the_substituted_ones(text: str):
+    from extractor.validate import _fold
+
+    assert names.key(text) == re.sub(r"[\W_]+", "", text.lower())
+    if text.isascii():  # (other text takes the unchanged path: accents stripped, then substituted)
+        assert _fold(text) == re.sub(r"[\W_]+", "", text.lower())
+        assert learned_names.PaperView("", text).words == Counter(re.sub(r"[^\w\s]|_", "", text.lower()).split())
+
+
+_PLAIN_TITLE_RUN = re.compile(r"(?<![\w-])((?:[A-Z0-9][\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZ5-_+ \n(of", max_size=30) | texts | _WORDY)
+def test_title_runs_guarded_after_their_first_character_are_the_plain_ones(text: str):
+    assert [(m.span(), m.group(1)) for m in learned_names._TITLE_RUN.finditer(text)] == \
+        [(m.span(), m.group(1)) for m in _PLAIN_TITLE_RUN.finditer(text)]
+
+
+def test_title_runs_and_first_sentences_over_the_bundled_abstracts():
+    from extractor.learned.task import _sentences
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [(m.span(), m.group(1)) for m in learned_names._TITLE_RUN.finditer(text)] == \
+            [(m.span(), m.group(1)) for m in _PLAIN_TITLE_RUN.finditer(text)]
+        assert _sentences(text, limit=4) == _sentences(text)[:4]
+        assert _sentences(text[:200], limit=4) == _sentences(text[:200])[:4]
+
+
+_PLAIN_FRACTION = re.compile(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?")
+BASELINE_PIECES = ["outperforms", "than", "over", "vs.", "VS", "versus", "compared to", "X", " ", "(", ")", "=", ":", "AUC", "0.5",
+                   ".", ";", "\n", "\t", "by", "1/2", "3/4", " to ", "abby", "_by",
+                   "74.3%", ", ", " and ", "BioBERT", "matching"]
+
+
+def _plain_baseline_paren(text: str, start: int) -> bool:
+    """`result_words._baseline_paren` without its guard: the searches at every number."""
+    from extractor.result_words import _BASELINE_PAREN, _PAREN_LIST_BACK
+
+    for _ in range(8):
+        if _BASELINE_PAREN.search(text, max(0, start - 140), start):
+            return True
+        prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)
+        if not prev:
+            return False
+        start = prev.start() + 1
+    return False
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BASELINE_PIECES), max_size=16).map("".join) | texts)
+def test_fractions_and_baselines_in_parentheses_as_the_plain_searches(text: str):
+    from extractor.result_words import _baseline_paren
+
+    assert [m.groupdict() | {"span": m.span()} for m in candidates_module._FRACTION.finditer(text)] == \
+        [m.groupdict() | {"span": m.span()} for m in _PLAIN_FRACTION.finditer(text)]
+    assert _baseline_paren(text, len(text)) == _plain_baseline_paren(text, len(text))
+
+
+def test_fractions_and_baselines_in_parentheses_over_the_bundled_abstracts():
+    from extractor.result_words import _baseline_paren
+
+    for line in PAPERS.read_text(encoding="utf-8").splitlines():
+        text = normalize(json.loads(line)["abstract"]).text
+        assert [m.span() for m in candidates_module._FRACTION.finditer(text)] == [m.span() for m in _PLAIN_FRACTION.finditer(text)]
+        for m in re.finditer(r"\d", text):
+            assert _baseline_paren(text, m.start()) == _plain_baseline_paren(text, m.start())

@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from extractor.cues import Literals, Pruned
-from extractor.labels import _domain_scores, arch_counts, guess_architecture, guess_domain
+from extractor.cues import Pruned
+from extractor.labels import LOWERED_SCAN, _domain_scores, arch_counts, guess_architecture, guess_domain
 from extractor.learned.linear import DATA, LinearModel, load_joint, load_model
 from extractor.learned.reader import Reader, read_cached
 from extractor.normalize import normalize
@@ -60,30 +60,36 @@ def _ngrams(text: str, prefix: str) -> dict[str, float]:
     """Binary unigrams and bigrams, L2-normalised, in the text's order (a set's order changes with the
     hash seed, and with it the last bits of the model's sums from one process to the next)."""
     words = _WORD.findall(text.lower())
-    grams = dict.fromkeys(words) | dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:]))
+    named = [prefix + w for w in words]  # each gram named as it is made: "a:w" and "a:w v", in one pass each
+    grams = dict.fromkeys(named)
+    grams.update(dict.fromkeys(map(" ".join, zip(named, words[1:]))))
     if not grams:
         return {}
-    value = 1.0 / math.sqrt(len(grams))
-    return {f"{prefix}{g}": value for g in grams}
+    return dict.fromkeys(grams, 1.0 / math.sqrt(len(grams)))
 
 
 @lru_cache(maxsize=1)
-def _literals() -> dict[bool, Literals]:
-    """Every table entry's leading texts, those read in lowercased text apart, to scan for at once."""
+def _case_literals() -> frozenset[str]:
+    """The leading texts read as written (those read in lowercased text join `LOWERED_SCAN`, with the
+    lowercased ASCII ones of these: where a text holds one, its lowercased text holds that)."""
     starts: dict[bool, set[str]] = {True: set(), False: set()}
     for entries in _tables().values():
         for _, _, cue, lower in entries:
             starts[lower].update(s for s in cue.starts if s)
-    return {lower: Literals(found) for lower, found in starts.items()}
+    LOWERED_SCAN.include(starts[True] | {s.lower() for s in starts[False] if s.isascii()})
+    return frozenset(starts[False])
 
 
 @lru_cache(maxsize=2)
 def _scanned(title: str, text: str) -> tuple[tuple[str, str], dict[bool, frozenset[str]]]:
     """The lowered title and text, and the tables' leading texts present in the paper (lowercased or as
-    written): one scan for both tables (cached: each table's `_counts` asks)."""
+    written): one scan for both tables and the rules' cues (cached: each table's `_counts` asks). A leading
+    text read as written is looked for only where its lowercased one is present (most are not)."""
+    case = _case_literals()
     lowered = title.lower(), text.lower()
-    joined = {True: "\0".join(lowered), False: f"{title}\0{text}"}  # no leading text holds a NUL: none spans the two
-    return lowered, {lower: literals.present(joined[lower]) for lower, literals in _literals().items()}
+    found = LOWERED_SCAN.present("\0".join(lowered))  # no leading text holds a NUL: none spans the two
+    joined = f"{title}\0{text}"
+    return lowered, {True: found, False: frozenset(s for s in case if (s.lower() in found or not s.isascii()) and s in joined)}
 
 
 def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: str) -> dict[str, float]:

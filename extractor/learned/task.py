@@ -95,11 +95,17 @@ def _cut(fragment: str) -> str:
     return " ".join(words)
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _sentences(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+    """Each sentence with its offset; with `limit`, the first `limit` (the scan stops there)."""
     out, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", text):
+    for m in _SENTENCE_BREAK.finditer(text):
         out.append((start, text[start : m.start()]))
         start = m.end()
+        if len(out) == limit:
+            return out
     out.append((start, text[start:]))
     return out
 
@@ -137,7 +143,7 @@ def gather(title: str, text: str) -> list[TaskCandidate]:
                     break
                 joined += seps[j - 1] + parts[j] if j - 1 < len(seps) else " " + parts[j]
                 add(joined, f"{source}_run")
-    sentences = _sentences(text)[:4]
+    sentences = _sentences(text, limit=4)
     n = max(len(text), 1)
     for i, (start, sentence) in enumerate(sentences):
         pos = start / n
