@@ -276,11 +276,17 @@ def _versus(text: str, start: int) -> bool:
     return False
 
 
+def _may_end_baseline(text: str, start: int) -> bool:
+    """Whether `_BASELINE_PAREN` or `_PAREN_LIST_BACK` can end at `start`: both end in "(", or in "=" / ":"
+    of a short "AUC =". Most numbers follow none of these, and the searches try every position before them."""
+    return text[max(0, start - 140) : start].rstrip().endswith(("(", "=", ":"))
+
+
 def _baseline_paren(text: str, start: int) -> bool:
     """A number in parentheses after a comparison (or in a list of such parentheses) is the baseline's."""
     for _ in range(8):
-        if not text[max(0, start - 140) : start].rstrip().endswith(("(", "=", ":")):
-            return False  # both patterns end in "(", or "=" / ":" of a short "AUC =": most numbers follow none
+        if not _may_end_baseline(text, start):
+            return False
         if _BASELINE_PAREN.search(text, max(0, start - 140), start):
             return True
         prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -551,35 +552,33 @@ BASELINE_PIECES = ["outperforms", "than", "over", "vs.", "VS", "versus", "compar
                    "74.3%", ", ", " and ", "BioBERT", "matching"]
 
 
-def _plain_baseline_paren(text: str, start: int) -> bool:
-    """`result_words._baseline_paren` without its guard: the searches at every number."""
-    from extractor.result_words import _BASELINE_PAREN, _PAREN_LIST_BACK
+def _baseline_guard_holds(text: str, end: int) -> bool:
+    """`_may_end_baseline` lets through every position where one of the two searches it guards matches."""
+    from extractor.result_words import _BASELINE_PAREN, _PAREN_LIST_BACK, _may_end_baseline
 
-    for _ in range(8):
-        if _BASELINE_PAREN.search(text, max(0, start - 140), start):
-            return True
-        prev = _PAREN_LIST_BACK.search(text, max(0, start - 90), start)
-        if not prev:
-            return False
-        start = prev.start() + 1
-    return False
+    matched = _BASELINE_PAREN.search(text, max(0, end - 140), end) or _PAREN_LIST_BACK.search(text, max(0, end - 90), end)
+    return _may_end_baseline(text, end) or not matched
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(BASELINE_PIECES), max_size=16).map("".join) | texts)
 def test_fractions_and_baselines_in_parentheses_as_the_plain_searches(text: str):
-    from extractor.result_words import _baseline_paren
-
     assert [m.groupdict() | {"span": m.span()} for m in candidates_module._FRACTION.finditer(text)] == \
         [m.groupdict() | {"span": m.span()} for m in _PLAIN_FRACTION.finditer(text)]
-    assert _baseline_paren(text, len(text)) == _plain_baseline_paren(text, len(text))
+    assert all(_baseline_guard_holds(text, end) for end in range(len(text) + 1))
+
+
+@pytest.mark.parametrize("text", ["outperforms T1-based (AUC = ", "compared to CDM (r=", "compared with the baseline (F1: ",
+                                  "outperforming spaCy (74.3%), BioBERT (62.3%), and GLiNER (", "outperforms X (AUC = 0.68) and Y ("])
+def test_the_baseline_guard_lets_through_each_way_a_baseline_number_is_written(text: str):
+    from extractor.result_words import _baseline_paren
+
+    assert _baseline_guard_holds(text, len(text)) and _baseline_paren(text, len(text))
 
 
 def test_fractions_and_baselines_in_parentheses_over_the_bundled_abstracts():
-    from extractor.result_words import _baseline_paren
-
     for line in PAPERS.read_text(encoding="utf-8").splitlines():
         text = normalize(json.loads(line)["abstract"]).text
         assert [m.span() for m in candidates_module._FRACTION.finditer(text)] == [m.span() for m in _PLAIN_FRACTION.finditer(text)]
         for m in re.finditer(r"\d", text):
-            assert _baseline_paren(text, m.start()) == _plain_baseline_paren(text, m.start())
+            assert _baseline_guard_holds(text, m.start())
