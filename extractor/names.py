@@ -142,10 +142,14 @@ def followed_by(text: str, word: str, pattern: re.Pattern[str]) -> Iterator[tupl
 @lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """How names compare: case, spaces and punctuation ignored ("Nugget 2D" == "Nugget2D")."""
-    lowered = name.lower()
-    if lowered.isascii():  # `[\W_]+` is every byte but a letter or digit: deleted in C
-        return lowered.encode("ascii").translate(None, _NOT_ALNUM).decode("ascii")
-    return _NON_KEY.sub("", lowered)
+    return letters_and_digits(name.lower())
+
+
+def letters_and_digits(text: str) -> str:
+    """`text` with everything but letters and digits deleted (`[\\W_]+`); on ASCII, deleted in C."""
+    if text.isascii():  # `[\W_]+` is every byte but a letter or digit
+        return text.encode("ascii").translate(None, _NOT_ALNUM).decode("ascii")
+    return _NON_KEY.sub("", text)
 
 
 _NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
