@@ -198,7 +198,8 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         # often opens with the name of its method, up to its first preposition.
         cut = _SUBTITLE_CUT.search(title)
         lead = title[: cut.start()] if cut else title
-        longer = any(k.startswith(key(lead)) and k != key(lead) and "rule" in c.sources for k, c in found.items())
+        lead_key = key(lead)
+        longer = any(k.startswith(lead_key) and k != lead_key and "rule" in c.sources for k, c in found.items())
         if 2 <= len(lead.split()) <= 5 and not _NOT_A_NAME.search(lead) and not longer:  # not a piece of a longer rule name
             _add(found, lead, 0, "title_lead")
     coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
