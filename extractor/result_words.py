@@ -276,6 +276,12 @@ def _versus(text: str, start: int) -> bool:
     return False
 
 
+def _prior_best(text: str, start: int) -> bool:
+    """A number after "the previous best of", "random chance is", "human performance is ~": a reference's level."""
+    window = text[max(0, start - 60) : start].lower()
+    return any(w in window for w in _PRIOR_BEST_HINTS) and bool(_PRIOR_BEST.search(text, max(0, start - 60), start))
+
+
 def _may_end_baseline(text: str, start: int) -> bool:
     """Whether `_BASELINE_PAREN` or `_PAREN_LIST_BACK` can end at `start`: both end in "(", or in "=" / ":"
     of a short "AUC =". Most numbers follow none of these, and the searches try every position before them."""
@@ -299,12 +305,11 @@ def _baseline_paren(text: str, start: int) -> bool:
 def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
     """Bare numbers count only next to a metric; units like B or M mark sizes, not results.
     None (falsy) when nothing marks the number either way: a list may still make it a result."""
-    tail = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
-    after = text[tail.end() if tail else m.end() : (tail.end() if tail else m.end()) + 24]
+    listed = _SLASH_TAIL.match(text, m.end())  # "63.41/61.88/57.95 F1": what follows the list names each member
+    end = listed.end() if listed else m.end()
+    after = text[end : end + 24]
     before = text[max(0, m.start() - 20) : m.start()]
-    tail = text[max(0, m.start() - 60) : m.start()].lower()
-    prior_best = any(w in tail for w in _PRIOR_BEST_HINTS) and bool(_PRIOR_BEST.search(text, max(0, m.start() - 60), m.start()))
-    if _versus(text, m.start()) or (prior_best and not _joined_by_to(m)) or (
+    if _versus(text, m.start()) or (_prior_best(text, m.start()) and not _joined_by_to(m)) or (
         _baseline_paren(text, m.start()) and not _VERSUS_AFTER.match(after)
         and (m.group("sep") or "").strip() not in {"->", "→"}
         and not (_joined_by_to(m) and _CHANGE_PAREN.search(text, max(0, m.start() - 90), m.start()))  # "boost (31.12% to 46.61%)"
