@@ -65,7 +65,8 @@ def test_the_features_come_in_the_same_order_whatever_the_hash_seed():
          "We fine-tune LLaMA-2 7B with LoRA on legal questions and answers. The tuned large language model answers "
          "statutory questions better than GPT-3.5.", "language", "decoder-only"),
         ("Mamba for Streaming Speech Recognition",
-         "We replace attention with a Mamba state space model to transcribe spoken audio and cut the word error rate.",
+         "We replace attention with a Mamba state space model to transcribe spoken audio and cut the word error rate. "
+         "On LibriSpeech, the streaming recogniser keeps pace with the speaker.",
          "speech", "state-space"),
     ],
 )
@@ -116,6 +117,36 @@ def test_training_with_a_reader_writes_heads_that_standardise_its_features(tmp_p
     model = LinearModel.from_json(json.loads((tmp_path / "domain_reader.json").read_text()))
     assert set(model.meta["reader_mean"]) == {"emb:0", "emb:1"} and model.meta["reader_mean"]["emb:1"] == 0.5
     assert {k for k in model.weights if k.startswith("emb:")} == {"emb:0", "emb:1"}
+
+
+class SliceCorpus(Corpus):
+    """A corpus of made-up papers by split, so `train` takes its full path (held-out sets, extras) in a second."""
+
+    PAPERS = [("Detecting cars", "A convolutional YOLO detector for images.", "vision", "other"),
+              ("Chat with LLaMA", "We prompt a large language model, LLaMA, on text.", "language", "decoder-only")]
+
+    def split(self, name: str) -> list[Example]:
+        copies = {"train": 4, "dev": 1, "dev_gold": 1, "own_arxiv": 3}[name]
+        return [Example(Paper(id=f"{name}{i}", title=t, abstract=a), {"domain": d, "architecture": r}, name)
+                for i, (t, a, d, r) in enumerate(self.PAPERS * copies)]
+
+
+def test_a_field_also_fits_on_its_extra_answer_sets_and_is_scored_on_the_held_out_ones(tmp_path):
+    figures = fields.train(SliceCorpus(), out_dir=tmp_path, reader=WordCountReader(), cache=tmp_path / "cache.json")
+    assert set(figures) == {f"{f}{s}_{h}" for f in FIELDS for s in ("", "_reader") for h in ("dev", "dev_gold")}
+    for suffix in ("", "_reader"):
+        for name in FIELDS:
+            model = LinearModel.from_json(json.loads((tmp_path / f"{name}{suffix}.json").read_text()))
+            assert model.meta["train_papers"] == 8 + 6 * ("own_arxiv" in fields.EXTRA.get(name, ()))
+    # the reader's scale is the train split's alone
+    assert LinearModel.from_json(json.loads((tmp_path / "domain_reader.json").read_text())).meta["reader_mean"]["emb:1"] == 0.5
+
+
+def test_the_own_arxiv_answers_are_complete_and_hold_no_expert_answered_paper():
+    own = Corpus().split("own_arxiv")
+    expert = {json.loads(line)["id"] for line in (Corpus().shared / "arxiv_gold.jsonl").open(encoding="utf-8")}
+    assert len(own) == 350 and not {e.paper.id for e in own} & expert  # above all, none of `test`
+    assert all(e.gold["domain"] in DOMAINS and e.gold["architecture"] in ARCHITECTURES and e.paper.abstract for e in own)
 
 
 def test_the_shipped_reader_heads_read_the_bundled_models_features():

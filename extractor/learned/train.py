@@ -4,7 +4,8 @@
 
 Trained on the `train` split of arxiv_gold plus the project's own answers for listing papers
 (`tests/data/own_answers.jsonl`), chosen on arxiv_gold `dev` and `dev_gold.jsonl`; `test` is never
-read here. Fixed seeds: the same corpus gives the same files.
+read here. A component may also fit on `own_arxiv`, the project's own answers for 350 other arXiv
+papers (`tests/data/own_arxiv_answers.jsonl`, labelled per `eval/LABELING.md`), where that wins. Fixed seeds: the same corpus gives the same files.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Example:
 
 
 class Corpus:
-    """The answer sets by role: `train` to fit, `dev` and `dev_gold` to choose; never `test`."""
+    """The answer sets by role: `train` (and `own_arxiv`) to fit, `dev` and `dev_gold` to choose; never `test`."""
 
     def __init__(self, shared: Path = SHARED, root: Path = ROOT) -> None:
         self.shared, self.root = shared, root
@@ -47,6 +48,8 @@ class Corpus:
             raise ValueError("training never reads the test split")
         if name == "dev_gold":
             return self._examples(self.shared / "papers.jsonl", self.shared / "dev_gold.jsonl", "dev_gold")
+        if name == "own_arxiv":
+            return self._examples(self.shared / "arxiv_sample.jsonl", self.root / "tests/data/own_arxiv_answers.jsonl", "own")
         ids = json.loads((self.shared / "arxiv_gold_split.json").read_text(encoding="utf-8"))[name]
         examples = self._examples(self.shared / "arxiv_sample.jsonl", self.shared / "arxiv_gold.jsonl", "arxiv", set(ids))
         if name == "train":
