@@ -67,6 +67,11 @@ _HYPHENATED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?((?:[A-Z][a-z0-9]+-)
 _MODIFIER = re.compile(r"-(?:\w+ed|based|like|style|only|free|specific|aware|level|scale|sized?|friendly)$")
 # "we introduce ModernBERT, ...", "We introduce the Falcon series": the paper behind a name now known.
 _KNOWN_INTRODUCED = re.compile(r"^\s+(?:the\s+)?([A-Z][\w\-.]*\w)(?=\s*(?:[,.:(]|\s(?:series|family|suite)\b))")
+# "a post-training method, CFGPT, that ...": the object's head noun, then the name set off by a comma.
+_APPOSITIVE = re.compile(
+    r"\s*(?:an?|the|our)\s+[^,;:()]{0,80}?\b(?:" + _HEADS + r"|model|system|metric|loss|function|architecture|network|corpus|suite|"
+    r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
+)
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
 # with a pattern built per name, so these stay compiled (Python's regex cache holds only 512).
@@ -314,6 +319,10 @@ def has_coin_verb(text: str) -> bool:
     return next(found, None) is not None
 
 
+def _coined_token(token: str) -> bool:
+    return looks_coined(token) or _is_acronym(token)
+
+
 def _mentioned(token: str, text: str) -> bool:
     """A token the abstract used before the verb is not what the verb introduces: "... INT4
     weight and activation (W4A4) ... we develop a W4A4 inference pipeline"."""
@@ -335,6 +344,9 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         tokens = _TOKEN.findall(scope)[: 12 if listing else 6]
         earlier = text[: verb.start()]
         coined = [t for t in tokens if (looks_coined(t) or _is_acronym(t)) and not _mentioned(t, earlier)]
+        appositive = _APPOSITIVE.match(obj) if not coined and not listing else None
+        if appositive and _coined_token(appositive.group(1)) and not _mentioned(appositive.group(1), earlier):
+            coined = [appositive.group(1)]  # "we construct a large-scale dataset, MedSDF, ..."
         known = _KNOWN_INTRODUCED.match(after)
         if not coined and known and key(known.group(1)) in KNOWN_NAMES and not _mentioned(known.group(1), earlier):
             coined = [known.group(1)]

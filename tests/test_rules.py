@@ -600,6 +600,14 @@ NAMES = [
     ("A Risk Analysis Technical Report", "We test it.", set()),
     ("Xiaomi MiMo-VL Technical Report: Better Agents", "We test it.", {"Xiaomi MiMo-VL"}),
     ("Methods for Tagging", "We use RFID tags and named entity recognition, then release it on GitHub.", set()),
+    # the object's head noun, then the name after a comma: the name is what the verb coins
+    ("A Study", "To fix it, we develop a post-training method, CFGPT, that distills reasoning.", {"CFGPT"}),
+    ("A Study", "We construct a large-scale dataset, MedSDF, comprising point clouds.", {"MedSDF"}),
+    ("A Study", "This work presents a novel text-to-vector graphics generation approach, Dream3DVG, allowing views.", {"Dream3DVG"}),
+    ("A Study", "We propose a novel framework, termed REMAC, that plans.", {"REMAC"}),
+    # ... not a name the abstract used before the verb, nor a word that is no name
+    ("A Study", "Unlike LoRA, we propose a simple method, LoRA, for tuning.", set()),
+    ("A Study", "We propose a new method, which is fast.", set()),
 ]
 
 
