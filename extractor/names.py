@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from extractor.candidates import Candidate, Span, split_spans
+from extractor.candidates import Candidate, Span, find_urls, split_spans
 from extractor.cues import matches_from, may_match
 
 # Names the corpus uses but does not coin; they are never "introduced".
@@ -443,7 +443,15 @@ def find_names(title: str, text: str, sentences: list[Span] | None = None) -> li
         sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
+    names = _outside_urls(whole, names)
     return _unique(names + _title_head_spelling(title, names))
+
+
+def _outside_urls(whole: str, names: list[Candidate]) -> list[Candidate]:
+    """The candidates less those found inside a URL: a word there is a path ("github.com/x/ResMerge-release",
+    "huggingface.co/nvidia/NV-Embed-v1", ".../HalDec-Bench-Page/"), not a name the paper writes."""
+    spans = [(u.start, u.end) for u in find_urls(whole)]
+    return [n for n in names if not any(start <= n.start < end for start, end in spans)] if spans else names
 
 
 def _title_head_spelling(title: str, names: list[Candidate]) -> list[Candidate]:
