@@ -236,7 +236,7 @@ def _title_names(title: str, text: str) -> list[Candidate]:
     head, sep, _ = title.partition(":")
     head = head.strip()
     words = head.split()
-    if sep and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _NOT_A_NAME.search(head):
+    if sep and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _NOT_A_NAME.search(head) and _head_used(head, words, text):
         return [Candidate("name", head, 0, len(head))] + names  # "MLP Memory: ...", "Diverse Beam Search: ..."
     if sep and len(words) == 1 and key(head) in KNOWN_NAMES:
         return [Candidate("name", head, 0, len(head))] + names  # "ELECTRA: ...": the paper that coined a now-known name
@@ -255,6 +255,15 @@ def _title_names(title: str, text: str) -> list[Candidate]:
         at = len(title) + 1 + acronym
         return [name, Candidate("name", text[acronym : acronym + len(initials)], at, at + len(initials))] + names
     return names
+
+
+def _head_used(head: str, words: list[str], text: str) -> bool:
+    """A title head of plain words is a name when the abstract uses it ("MLP Memory: ..."), or it holds a
+    coined or known word ("Nugget 2D", "Multimodal Mamba"); a slogan the abstract never repeats
+    ("Behave Your Motion: ...", "Consistent Yet Wrong: ...") is not."""
+    if next(word_hits(text, head, ignore_case=True), -1) >= 0:
+        return True
+    return any(looks_coined(w) or _is_acronym(w) or key(w) in KNOWN_NAMES or _DIGIT.search(w) for w in _WORD_SPLIT.split(head) if w)
 
 
 def _coins(sentence: str, start: int, title: str, acronym: str) -> bool:

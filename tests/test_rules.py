@@ -608,6 +608,11 @@ NAMES = [
     # ... not a name the abstract used before the verb, nor a word that is no name
     ("A Study", "Unlike LoRA, we propose a simple method, LoRA, for tuning.", set()),
     ("A Study", "We propose a new method, which is fast.", set()),
+    # a title head of plain words is a name only when the abstract uses it or it holds a coined or known word
+    ("Behave Your Motion: Habit-preserved Motion Transfer", "We transfer motion between animals.", set()),
+    ("Data Swarms: Optimizable Generation", "We propose Data Swarms, an algorithm.", {"Data Swarms"}),
+    ("Nugget 2D: Dynamic Compression", "We compress contexts.", {"Nugget 2D"}),
+    ("Multimodal Mamba: Decoder-only Models", "We distill a model.", {"Multimodal Mamba"}),
     # a variant of a name inside a URL is a path, not a name
     ("ResMerge: Merging", "We propose ResMerge. Code: https://github.com/x/ResMerge-release.", {"ResMerge"}),
     ("NV-Embed: Embeddings", "We release it at https://huggingface.co/nvidia/NV-Embed-v1 and NV-Embed-v2 here.", {"NV-Embed", "NV-Embed-v2"}),
