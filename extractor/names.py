@@ -72,6 +72,7 @@ _APPOSITIVE = re.compile(
     r"\s*(?:an?|the|our)\s+[^,;:()]{0,80}?\b(?:" + _HEADS + r"|model|system|metric|loss|function|architecture|network|corpus|suite|"
     r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
 )
+_TITLE_SEP = re.compile(r":\s|\s--?\s|\s\u2014\s")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
 # with a pattern built per name, so these stay compiled (Python's regex cache holds only 512).
@@ -266,9 +267,22 @@ def _head_used(head: str, words: list[str], text: str) -> bool:
     return any(looks_coined(w) or _is_acronym(w) or key(w) in KNOWN_NAMES or _DIGIT.search(w) for w in _WORD_SPLIT.split(head) if w)
 
 
+def _title_names_it(acronym: str, title: str) -> bool:
+    """The title coins the acronym when it is the title's head ("TAP: A Token-Adaptive Predictor ...") or is
+    spelled out there ("Tiny Time Mixers (TTMs): ..."); an acronym used elsewhere in the title is a term of
+    the field ("... Mitigating Hallucinations in LLM-Generated HDL", "IELTS Writing Revision Platform ...")."""
+    head, sep, _ = _split_head(title)
+    return bool(sep) and head.strip() == acronym or f"({acronym})" in title
+
+
+def _split_head(title: str) -> tuple[str, str, str]:
+    m = _TITLE_SEP.search(title)
+    return (title[: m.start()], m.group(0), title[m.end() :]) if m else (title, "", "")
+
+
 def _coins(sentence: str, start: int, title: str, acronym: str) -> bool:
     """Whether the name starting at `start` of `sentence` is the paper's own."""
-    if _mentioned(acronym, title):
+    if _title_names_it(acronym, title):
         return True
     if _OWN.search(" ".join(sentence[:start].split()[-2:])):
         return True

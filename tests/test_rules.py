@@ -613,6 +613,11 @@ NAMES = [
     ("Data Swarms: Optimizable Generation", "We propose Data Swarms, an algorithm.", {"Data Swarms"}),
     ("Nugget 2D: Dynamic Compression", "We compress contexts.", {"Nugget 2D"}),
     ("Multimodal Mamba: Decoder-only Models", "We distill a model.", {"Multimodal Mamba"}),
+    # an acronym the title names as its head or spells out is coined; one used elsewhere in the title is a term of the field
+    ("HDLCoRe: Mitigating Hallucinations in LLM-Generated HDL", "Models write Hardware Description Language (HDL) code.", {"HDLCoRe"}),
+    ("Learned Smartphone ISP with Unpaired Data", "An Image Signal Processor (ISP) maps RAW images.", set()),
+    ("TAP: Faster Diffusion", "It predicts with a Token-Adaptive Predictor (TAP).", {"TAP", "Token-Adaptive Predictor"}),
+    ("Tiny Time Mixers (TTMs) for Forecasting", "Tiny Time Mixers (TTMs) are small.", {"Tiny Time Mixers", "TTMs"}),
     # a variant of a name inside a URL is a path, not a name
     ("ResMerge: Merging", "We propose ResMerge. Code: https://github.com/x/ResMerge-release.", {"ResMerge"}),
     ("NV-Embed: Embeddings", "We release it at https://huggingface.co/nvidia/NV-Embed-v1 and NV-Embed-v2 here.", {"NV-Embed", "NV-Embed-v2"}),
