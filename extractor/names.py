@@ -72,6 +72,7 @@ _APPOSITIVE = re.compile(
     r"\s*(?:an?|the|our)\s+[^,;:()]{0,80}?\b(?:" + _HEADS + r"|model|system|metric|loss|function|architecture|network|corpus|suite|"
     r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
 )
+_ARTICLES = ("The", "A", "An", "Our")
 _TITLE_SEP = re.compile(r":\s|\s--?\s|\s\u2014\s")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
@@ -373,6 +374,11 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         known = _KNOWN_INTRODUCED.match(after)
         if not coined and known and key(known.group(1)) in KNOWN_NAMES and not _mentioned(known.group(1), earlier):
             coined = [known.group(1)]
+        lead = _CAPITALISED_PHRASE.match(after) if coined and not listing else None
+        if lead and _opens_with_words_before(lead.group(1), coined[0]):
+            # "we present Marco DeepResearch", "Mixed-Domain MeanFlow Pretraining": the words before the token are the name's
+            names += _lead_names(after, lead, coined[0], offset + verb.end())
+            continue
         for t in coined if listing else coined[:1]:
             start = offset + verb.end() + after.find(t)
             names.append(Candidate("name", t, start, start + len(t)))
@@ -389,6 +395,30 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
             start = offset + naming.end() + at
             names.append(Candidate("name", phrase, start, start + len(phrase)))
     return names
+
+
+def _lead_names(after: str, lead: re.Match[str], token: str, at: int) -> list[Candidate]:
+    """The capitalised phrase a coined token ends or sits in, less an opening article; "Adversarial Empathy
+    Benchmark AEB" is two names, the long form and the acronym it spells."""
+    start, end = lead.span(1)
+    first = after[start:end].split()[0]
+    if first in _ARTICLES:
+        start = after.index(after[start:end].split()[1], start + len(first))
+    phrase = after[start:end]
+    words = phrase.split()
+    if words[-1] == token and initials_match(" ".join(words[:-1]), token):
+        long_form = phrase[: phrase.rfind(token)].rstrip()
+        return [Candidate("name", long_form, at + start, at + start + len(long_form)),
+                Candidate("name", token, at + end - len(token), at + end)]
+    return [Candidate("name", phrase, at + start, at + end)]
+
+
+def _opens_with_words_before(phrase: str, token: str) -> bool:
+    """The capitalised phrase holds the coined token as a later word: the words before it are part of the name."""
+    words = phrase.split()
+    if words[0] in _ARTICLES:
+        words = words[1:]
+    return token in words[1:] and token != words[0]
 
 
 def _namings(text: str) -> Iterator[re.Match[str]]:

@@ -618,6 +618,12 @@ NAMES = [
     ("Learned Smartphone ISP with Unpaired Data", "An Image Signal Processor (ISP) maps RAW images.", set()),
     ("TAP: Faster Diffusion", "It predicts with a Token-Adaptive Predictor (TAP).", {"TAP", "Token-Adaptive Predictor"}),
     ("Tiny Time Mixers (TTMs) for Forecasting", "Tiny Time Mixers (TTMs) are small.", {"Tiny Time Mixers", "TTMs"}),
+    # capitalised words before the coined token after the verb belong to the name
+    ("A Study", "To address this, we present Marco DeepResearch, an agent.", {"Marco DeepResearch"}),
+    ("A Study", "We propose Mixed-Domain MeanFlow Pretraining for segmentation.", {"Mixed-Domain MeanFlow Pretraining"}),
+    ("A Study", "We propose DeepFoo Network for segmentation.", {"DeepFoo"}),
+    ("A Study", "We construct the Adversarial Empathy Benchmark AEB to test agents.", {"Adversarial Empathy Benchmark", "AEB"}),
+    ("A Study", "We introduce The FACTS Leaderboard, a suite.", {"FACTS"}),
     # a variant of a name inside a URL is a path, not a name
     ("ResMerge: Merging", "We propose ResMerge. Code: https://github.com/x/ResMerge-release.", {"ResMerge"}),
     ("NV-Embed: Embeddings", "We release it at https://huggingface.co/nvidia/NV-Embed-v1 and NV-Embed-v2 here.", {"NV-Embed", "NV-Embed-v2"}),
