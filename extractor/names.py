@@ -73,7 +73,7 @@ _APPOSITIVE = re.compile(
     r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
 )
 _ARTICLES = ("The", "A", "An", "Our")
-_TITLE_SEP = re.compile(r":\s|\s--?\s|\s\u2014\s")
+_TITLE_SEP = re.compile(r":\s|(?<=\w):(?=[A-Z])|\s--?\s|\s\u2014\s")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
 # with a pattern built per name, so these stay compiled (Python's regex cache holds only 512).
