@@ -32,11 +32,12 @@ _COIN_VERB = re.compile(
     r"\b(?:we|this\s+(?:paper|work|study|article)|paper)\s+(?:\w+\s+){0,2}?"
     r"(?:propose|introduce|present|develop|design|build|release|call|dub|name|term|create|construct|curate)s?d?\b"
     r"|\bour\s+(?:proposed|novel|new)\b"
+    r"|\band\s+(?:then\s+)?(?:propose|introduce|present|develop|design|build|construct|curate)\b"  # "We study X and propose Y": the base form is ours
     r"|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined)\b)",
     re.I,
 )
 # Where a match of _COIN_VERB can begin, in lowercased text ("we", "this", "our", "called" ...): `coin_verbs` tries it there.
-_COIN_START = re.compile(r"(?:w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
+_COIN_START = re.compile(r"(?:a(?<=\ba)nd|w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
                          r"t(?<=\bt)ermed|c(?<=\bc)oined)\b")
 _PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|presented)\b")
 # Words that end the object of a coining verb: "we present X to support the ecosystem of Y (Z)".

@@ -618,6 +618,10 @@ NAMES = [
     ("Learned Smartphone ISP with Unpaired Data", "An Image Signal Processor (ISP) maps RAW images.", set()),
     ("TAP: Faster Diffusion", "It predicts with a Token-Adaptive Predictor (TAP).", {"TAP", "Token-Adaptive Predictor"}),
     ("Tiny Time Mixers (TTMs) for Forecasting", "Tiny Time Mixers (TTMs) are small.", {"Tiny Time Mixers", "TTMs"}),
+    # a coining verb in its base form after "and" has the paper for subject
+    ("A Study", "We reformulate link prediction as prompting and introduce RALP, which learns prompts.", {"RALP"}),
+    ("A Study", "We identify key challenges and propose Sparse Concept CCA (SCoCCA) for alignment.", {"Sparse Concept CCA", "SCoCCA"}),
+    ("A Study", "Prior methods are slow and introduce bias.", set()),
     # capitalised words before the coined token after the verb belong to the name
     ("A Study", "To address this, we present Marco DeepResearch, an agent.", {"Marco DeepResearch"}),
     ("A Study", "We propose Mixed-Domain MeanFlow Pretraining for segmentation.", {"Mixed-Domain MeanFlow Pretraining"}),
