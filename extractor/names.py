@@ -74,6 +74,11 @@ _APPOSITIVE = re.compile(
     r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
 )
 _ARTICLES = ("The", "A", "An", "Our")
+# Names of ideas rather than of things made: a hypothesis, an effect, a problem (space before, not "Text-bias").
+_CONCEPT_END = re.compile(r"(?<=\s)(?:hypothesis|assumption|phenomenon|effect|problem|principles?|paradox|dilemma|curse|illusion)$", re.I)
+_CONCEPT_BEFORE = re.compile(r"\b(?:phenomenon|phenomena|concept|pattern|effect|failure|behaviou?r|problem|issue|bias|property|tendency|hypothesis|notion)"
+                             r"\s*,?\s*(?:which\s+|that\s+)?(?:we\s+(?:call|term|name|dub|refer\s+to\s+as)|(?:is\s+)?(?:called|termed|dubbed|named|referred\s+to\s+as|coined))"
+                             r"\s*(?:the\s+)?['\"`\u2018\u201c]?\s*$", re.I)
 _TITLE_SEP = re.compile(r":\s|(?<=\w):(?=[A-Z])|\s--?\s|\s\u2014\s")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
@@ -308,7 +313,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
             continue
         full = _spelled_out(before, acronym)
         at = before.rfind(full)
-        if not full or not _coins(before + m.group(0) + after, at, title, acronym):
+        if not full or not _coins(before + m.group(0) + after, at, title, acronym) or _CONCEPT_END.search(full):
             continue
         named = _OWN.search(" ".join(before[:at].split()[-2:])) or looks_coined(acronym) and whole.count(acronym) >= 2
         if full.islower() and (not named or _HEAD_OR_MODEL_AFTER.match(after)):
@@ -497,8 +502,14 @@ def find_names(title: str, text: str, sentences: list[Span] | None = None) -> li
         sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
-    names = _outside_urls(whole, names)
+    names = [n for n in _outside_urls(whole, names) if not _concept(whole, n)]
     return _unique(names + _title_head_spelling(title, names))
+
+
+def _concept(whole: str, name: Candidate) -> bool:
+    """A coined word for an idea, not a model, method or data set: "the Road-Manifold Assumption", "a phenomenon
+    we term Text Bias", "a pattern we term phantom specialization"."""
+    return bool(_CONCEPT_END.search(name.text) or _CONCEPT_BEFORE.search(whole, max(0, name.start - 60), name.start))
 
 
 def _outside_urls(whole: str, names: list[Candidate]) -> list[Candidate]:

@@ -628,6 +628,11 @@ NAMES = [
     ("A Study", "We propose DeepFoo Network for segmentation.", {"DeepFoo"}),
     ("A Study", "We construct the Adversarial Empathy Benchmark AEB to test agents.", {"Adversarial Empathy Benchmark", "AEB"}),
     ("A Study", "We introduce The FACTS Leaderboard, a suite.", {"FACTS"}),
+    # a coined idea (a hypothesis, an effect, a phenomenon) is not a model, method or data set
+    ("A Study", "To address this, we propose the Road-Manifold Assumption for lanes.", set()),
+    ("A Study", "Models ignore images, a phenomenon we term Text Bias.", set()),
+    ("A Study", "Units look alike but differ, a pattern we term phantom specialization.", set()),
+    ("V-FAT: A Benchmark", "We introduce V-FAT (Visual Fidelity Against Text-bias), a benchmark.", {"V-FAT", "Visual Fidelity Against Text-bias"}),
     # a variant of a name inside a URL is a path, not a name
     ("ResMerge: Merging", "We propose ResMerge. Code: https://github.com/x/ResMerge-release.", {"ResMerge"}),
     ("NV-Embed: Embeddings", "We release it at https://huggingface.co/nvidia/NV-Embed-v1 and NV-Embed-v2 here.", {"NV-Embed", "NV-Embed-v2"}),
