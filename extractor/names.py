@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from extractor.candidates import Candidate, Span, split_spans
+from extractor.candidates import Candidate, Span, find_urls, split_spans
 from extractor.cues import matches_from, may_match
 
 # Names the corpus uses but does not coin; they are never "introduced".
@@ -32,11 +32,12 @@ _COIN_VERB = re.compile(
     r"\b(?:we|this\s+(?:paper|work|study|article)|paper)\s+(?:\w+\s+){0,2}?"
     r"(?:propose|introduce|present|develop|design|build|release|call|dub|name|term|create|construct|curate)s?d?\b"
     r"|\bour\s+(?:proposed|novel|new)\b"
+    r"|\band\s+(?:then\s+)?(?:propose|introduce|present|develop|design|build|construct|curate)\b"  # "We study X and propose Y": the base form is ours
     r"|(?-i:\b(?:called|named(?!\s+entit)|dubbed|termed|coined)\b)",
     re.I,
 )
 # Where a match of _COIN_VERB can begin, in lowercased text ("we", "this", "our", "called" ...): `coin_verbs` tries it there.
-_COIN_START = re.compile(r"(?:w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
+_COIN_START = re.compile(r"(?:a(?<=\ba)nd|w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
                          r"t(?<=\bt)ermed|c(?<=\bc)oined)\b")
 _PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|presented)\b")
 # Words that end the object of a coining verb: "we present X to support the ecosystem of Y (Z)".
@@ -67,6 +68,18 @@ _HYPHENATED_NAME = re.compile(r"^\s*(?:(?:a|an|the|our)\s+)?((?:[A-Z][a-z0-9]+-)
 _MODIFIER = re.compile(r"-(?:\w+ed|based|like|style|only|free|specific|aware|level|scale|sized?|friendly)$")
 # "we introduce ModernBERT, ...", "We introduce the Falcon series": the paper behind a name now known.
 _KNOWN_INTRODUCED = re.compile(r"^\s+(?:the\s+)?([A-Z][\w\-.]*\w)(?=\s*(?:[,.:(]|\s(?:series|family|suite)\b))")
+# "a post-training method, CFGPT, that ...": the object's head noun, then the name set off by a comma.
+_APPOSITIVE = re.compile(
+    r"\s*(?:an?|the|our)\s+[^,;:()]{0,80}?\b(?:" + _HEADS + r"|model|system|metric|loss|function|architecture|network|corpus|suite|"
+    r"toolkit|library|agent|solver|tool)s?\s*,\s*(?:(?:called|named|dubbed|termed)\s+)?([A-Za-z][\w\-.+]*[\w+])(?=\s*[,.;:(]|\s+(?:which|that|to|for|with|and)\b|$)"
+)
+_ARTICLES = ("The", "A", "An", "Our")
+# Names of ideas rather than of things made: a hypothesis, an effect, a problem (space before, not "Text-bias").
+_CONCEPT_END = re.compile(r"(?<=\s)(?:hypothesis|assumption|phenomenon|effect|problem|principles?|paradox|dilemma|curse|illusion)$", re.I)
+_CONCEPT_BEFORE = re.compile(r"\b(?:phenomenon|phenomena|concept|pattern|effect|failure|behaviou?r|problem|issue|bias|property|tendency|hypothesis|notion)"
+                             r"\s*,?\s*(?:which\s+|that\s+)?(?:we\s+(?:call|term|name|dub|refer\s+to\s+as)|(?:is\s+)?(?:called|termed|dubbed|named|referred\s+to\s+as|coined))"
+                             r"\s*(?:the\s+)?['\"`\u2018\u201c]?\s*$", re.I)
+_TITLE_SEP = re.compile(r":\s|(?<=\w):(?=[A-Z])|\s--?\s|\s\u2014\s")
 _MINOR = frozenset("a an the of for with and to on in by from via as at only".split())
 # Static patterns compiled once: names are searched for with plain string search (`word_hits`), never
 # with a pattern built per name, so these stay compiled (Python's regex cache holds only 512).
@@ -231,7 +244,7 @@ def _title_names(title: str, text: str) -> list[Candidate]:
     head, sep, _ = title.partition(":")
     head = head.strip()
     words = head.split()
-    if sep and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _NOT_A_NAME.search(head):
+    if sep and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not _NOT_A_NAME.search(head) and _head_used(head, words, text):
         return [Candidate("name", head, 0, len(head))] + names  # "MLP Memory: ...", "Diverse Beam Search: ..."
     if sep and len(words) == 1 and key(head) in KNOWN_NAMES:
         return [Candidate("name", head, 0, len(head))] + names  # "ELECTRA: ...": the paper that coined a now-known name
@@ -252,9 +265,31 @@ def _title_names(title: str, text: str) -> list[Candidate]:
     return names
 
 
+def _head_used(head: str, words: list[str], text: str) -> bool:
+    """A title head of plain words is a name when the abstract uses it ("MLP Memory: ..."), or it holds a
+    coined or known word ("Nugget 2D", "Multimodal Mamba"); a slogan the abstract never repeats
+    ("Behave Your Motion: ...", "Consistent Yet Wrong: ...") is not."""
+    if next(word_hits(text, head, ignore_case=True), -1) >= 0:
+        return True
+    return any(looks_coined(w) or _is_acronym(w) or key(w) in KNOWN_NAMES or _DIGIT.search(w) for w in _WORD_SPLIT.split(head) if w)
+
+
+def _title_names_it(acronym: str, title: str) -> bool:
+    """The title coins the acronym when it is the title's head ("TAP: A Token-Adaptive Predictor ...") or is
+    spelled out there ("Tiny Time Mixers (TTMs): ..."); an acronym used elsewhere in the title is a term of
+    the field ("... Mitigating Hallucinations in LLM-Generated HDL", "IELTS Writing Revision Platform ...")."""
+    head, sep, _ = _split_head(title)
+    return bool(sep) and head.strip() == acronym or f"({acronym})" in title
+
+
+def _split_head(title: str) -> tuple[str, str, str]:
+    m = _TITLE_SEP.search(title)
+    return (title[: m.start()], m.group(0), title[m.end() :]) if m else (title, "", "")
+
+
 def _coins(sentence: str, start: int, title: str, acronym: str) -> bool:
     """Whether the name starting at `start` of `sentence` is the paper's own."""
-    if _mentioned(acronym, title):
+    if _title_names_it(acronym, title):
         return True
     if _OWN.search(" ".join(sentence[:start].split()[-2:])):
         return True
@@ -278,7 +313,7 @@ def _definitions(title: str, whole: str, sentences: list[Span]) -> list[Candidat
             continue
         full = _spelled_out(before, acronym)
         at = before.rfind(full)
-        if not full or not _coins(before + m.group(0) + after, at, title, acronym):
+        if not full or not _coins(before + m.group(0) + after, at, title, acronym) or _CONCEPT_END.search(full):
             continue
         named = _OWN.search(" ".join(before[:at].split()[-2:])) or looks_coined(acronym) and whole.count(acronym) >= 2
         if full.islower() and (not named or _HEAD_OR_MODEL_AFTER.match(after)):
@@ -314,6 +349,10 @@ def has_coin_verb(text: str) -> bool:
     return next(found, None) is not None
 
 
+def _coined_token(token: str) -> bool:
+    return looks_coined(token) or _is_acronym(token)
+
+
 def _mentioned(token: str, text: str) -> bool:
     """A token the abstract used before the verb is not what the verb introduces: "... INT4
     weight and activation (W4A4) ... we develop a W4A4 inference pipeline"."""
@@ -335,9 +374,17 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         tokens = _TOKEN.findall(scope)[: 12 if listing else 6]
         earlier = text[: verb.start()]
         coined = [t for t in tokens if (looks_coined(t) or _is_acronym(t)) and not _mentioned(t, earlier)]
+        appositive = _APPOSITIVE.match(obj) if not coined and not listing else None
+        if appositive and _coined_token(appositive.group(1)) and not _mentioned(appositive.group(1), earlier):
+            coined = [appositive.group(1)]  # "we construct a large-scale dataset, MedSDF, ..."
         known = _KNOWN_INTRODUCED.match(after)
         if not coined and known and key(known.group(1)) in KNOWN_NAMES and not _mentioned(known.group(1), earlier):
             coined = [known.group(1)]
+        lead = _CAPITALISED_PHRASE.match(after) if coined and not listing else None
+        if lead and _opens_with_words_before(lead.group(1), coined[0]):
+            # "we present Marco DeepResearch", "Mixed-Domain MeanFlow Pretraining": the words before the token are the name's
+            names += _lead_names(after, lead, coined[0], offset + verb.end())
+            continue
         for t in coined if listing else coined[:1]:
             start = offset + verb.end() + after.find(t)
             names.append(Candidate("name", t, start, start + len(t)))
@@ -354,6 +401,30 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
             start = offset + naming.end() + at
             names.append(Candidate("name", phrase, start, start + len(phrase)))
     return names
+
+
+def _lead_names(after: str, lead: re.Match[str], token: str, at: int) -> list[Candidate]:
+    """The capitalised phrase a coined token ends or sits in, less an opening article; "Adversarial Empathy
+    Benchmark AEB" is two names, the long form and the acronym it spells."""
+    start, end = lead.span(1)
+    first = after[start:end].split()[0]
+    if first in _ARTICLES:
+        start = after.index(after[start:end].split()[1], start + len(first))
+    phrase = after[start:end]
+    words = phrase.split()
+    if words[-1] == token and initials_match(" ".join(words[:-1]), token):
+        long_form = phrase[: phrase.rfind(token)].rstrip()
+        return [Candidate("name", long_form, at + start, at + start + len(long_form)),
+                Candidate("name", token, at + end - len(token), at + end)]
+    return [Candidate("name", phrase, at + start, at + end)]
+
+
+def _opens_with_words_before(phrase: str, token: str) -> bool:
+    """The capitalised phrase holds the coined token as a later word: the words before it are part of the name."""
+    words = phrase.split()
+    if words[0] in _ARTICLES:
+        words = words[1:]
+    return token in words[1:] and token != words[0]
 
 
 def _namings(text: str) -> Iterator[re.Match[str]]:
@@ -431,7 +502,21 @@ def find_names(title: str, text: str, sentences: list[Span] | None = None) -> li
         sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
+    names = [n for n in _outside_urls(whole, names) if not _concept(whole, n)]
     return _unique(names + _title_head_spelling(title, names))
+
+
+def _concept(whole: str, name: Candidate) -> bool:
+    """A coined word for an idea, not a model, method or data set: "the Road-Manifold Assumption", "a phenomenon
+    we term Text Bias", "a pattern we term phantom specialization"."""
+    return bool(_CONCEPT_END.search(name.text) or _CONCEPT_BEFORE.search(whole, max(0, name.start - 60), name.start))
+
+
+def _outside_urls(whole: str, names: list[Candidate]) -> list[Candidate]:
+    """The candidates less those found inside a URL: a word there is a path ("github.com/x/ResMerge-release",
+    "huggingface.co/nvidia/NV-Embed-v1", ".../HalDec-Bench-Page/"), not a name the paper writes."""
+    spans = [(u.start, u.end) for u in find_urls(whole)]
+    return [n for n in names if not any(start <= n.start < end for start, end in spans)] if spans else names
 
 
 def _title_head_spelling(title: str, names: list[Candidate]) -> list[Candidate]:

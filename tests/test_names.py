@@ -19,6 +19,8 @@ GATHERED = [
     ("DiMo: Discrete Diffusion Modeling for Motion Generation", "We test it.", "Discrete Diffusion Modeling"),
     # a coined head's subtitle before its first preposition, even when it does not spell every letter
     ("SGDFuse: SAM-Guided Diffusion for Image Fusion", "We test it.", "SAM-Guided Diffusion"),
+    # ... also when the title's colon has no space after it
+    ("ProMSA:Progressive Multimodal Search Agents for Question Answering", "We test it.", "Progressive Multimodal Search Agents"),
     # "NAME (Long Form)" and "NAME, a Long Form ..." in the abstract
     ("A Study", "We propose TACache (Trajectory-Aware Cache), a method.", "Trajectory-Aware Cache"),
     ("A Study", "We propose LCDS, a Logic-Controlled Discharge Summary generation system.", "Logic-Controlled Discharge Summary"),

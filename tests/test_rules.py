@@ -600,6 +600,42 @@ NAMES = [
     ("A Risk Analysis Technical Report", "We test it.", set()),
     ("Xiaomi MiMo-VL Technical Report: Better Agents", "We test it.", {"Xiaomi MiMo-VL"}),
     ("Methods for Tagging", "We use RFID tags and named entity recognition, then release it on GitHub.", set()),
+    # the object's head noun, then the name after a comma: the name is what the verb coins
+    ("A Study", "To fix it, we develop a post-training method, CFGPT, that distills reasoning.", {"CFGPT"}),
+    ("A Study", "We construct a large-scale dataset, MedSDF, comprising point clouds.", {"MedSDF"}),
+    ("A Study", "This work presents a novel text-to-vector graphics generation approach, Dream3DVG, allowing views.", {"Dream3DVG"}),
+    ("A Study", "We propose a novel framework, termed REMAC, that plans.", {"REMAC"}),
+    # ... not a name the abstract used before the verb, nor a word that is no name
+    ("A Study", "Unlike LoRA, we propose a simple method, LoRA, for tuning.", set()),
+    ("A Study", "We propose a new method, which is fast.", set()),
+    # a title head of plain words is a name only when the abstract uses it or it holds a coined or known word
+    ("Behave Your Motion: Habit-preserved Motion Transfer", "We transfer motion between animals.", set()),
+    ("Data Swarms: Optimizable Generation", "We propose Data Swarms, an algorithm.", {"Data Swarms"}),
+    ("Nugget 2D: Dynamic Compression", "We compress contexts.", {"Nugget 2D"}),
+    ("Multimodal Mamba: Decoder-only Models", "We distill a model.", {"Multimodal Mamba"}),
+    # an acronym the title names as its head or spells out is coined; one used elsewhere in the title is a term of the field
+    ("HDLCoRe: Mitigating Hallucinations in LLM-Generated HDL", "Models write Hardware Description Language (HDL) code.", {"HDLCoRe"}),
+    ("Learned Smartphone ISP with Unpaired Data", "An Image Signal Processor (ISP) maps RAW images.", set()),
+    ("TAP: Faster Diffusion", "It predicts with a Token-Adaptive Predictor (TAP).", {"TAP", "Token-Adaptive Predictor"}),
+    ("Tiny Time Mixers (TTMs) for Forecasting", "Tiny Time Mixers (TTMs) are small.", {"Tiny Time Mixers", "TTMs"}),
+    # a coining verb in its base form after "and" has the paper for subject
+    ("A Study", "We reformulate link prediction as prompting and introduce RALP, which learns prompts.", {"RALP"}),
+    ("A Study", "We identify key challenges and propose Sparse Concept CCA (SCoCCA) for alignment.", {"Sparse Concept CCA", "SCoCCA"}),
+    ("A Study", "Prior methods are slow and introduce bias.", set()),
+    # capitalised words before the coined token after the verb belong to the name
+    ("A Study", "To address this, we present Marco DeepResearch, an agent.", {"Marco DeepResearch"}),
+    ("A Study", "We propose Mixed-Domain MeanFlow Pretraining for segmentation.", {"Mixed-Domain MeanFlow Pretraining"}),
+    ("A Study", "We propose DeepFoo Network for segmentation.", {"DeepFoo"}),
+    ("A Study", "We construct the Adversarial Empathy Benchmark AEB to test agents.", {"Adversarial Empathy Benchmark", "AEB"}),
+    ("A Study", "We introduce The FACTS Leaderboard, a suite.", {"FACTS"}),
+    # a coined idea (a hypothesis, an effect, a phenomenon) is not a model, method or data set
+    ("A Study", "To address this, we propose the Road-Manifold Assumption for lanes.", set()),
+    ("A Study", "Models ignore images, a phenomenon we term Text Bias.", set()),
+    ("A Study", "Units look alike but differ, a pattern we term phantom specialization.", set()),
+    ("V-FAT: A Benchmark", "We introduce V-FAT (Visual Fidelity Against Text-bias), a benchmark.", {"V-FAT", "Visual Fidelity Against Text-bias"}),
+    # a variant of a name inside a URL is a path, not a name
+    ("ResMerge: Merging", "We propose ResMerge. Code: https://github.com/x/ResMerge-release.", {"ResMerge"}),
+    ("NV-Embed: Embeddings", "We release it at https://huggingface.co/nvidia/NV-Embed-v1 and NV-Embed-v2 here.", {"NV-Embed", "NV-Embed-v2"}),
 ]
 
 
