@@ -278,11 +278,12 @@ def _title_names_it(acronym: str, title: str) -> bool:
     """The title coins the acronym when it is the title's head ("TAP: A Token-Adaptive Predictor ...") or is
     spelled out there ("Tiny Time Mixers (TTMs): ..."); an acronym used elsewhere in the title is a term of
     the field ("... Mitigating Hallucinations in LLM-Generated HDL", "IELTS Writing Revision Platform ...")."""
-    head, sep, _ = _split_head(title)
+    head, sep, _ = split_title(title)
     return bool(sep) and head.strip() == acronym or f"({acronym})" in title
 
 
-def _split_head(title: str) -> tuple[str, str, str]:
+def split_title(title: str) -> tuple[str, str, str]:
+    """Head, separator and rest of a title ("ACR: A ...", "ProMSA:Progressive ...", "X -- Y"); the whole title if none."""
     m = _TITLE_SEP.search(title)
     return (title[: m.start()], m.group(0), title[m.end() :]) if m else (title, "", "")
 

@@ -38,6 +38,7 @@ from extractor.names import (
     _shortest_spelling,
     _spelled_out,
     find_names,
+    split_title,
     followed_by,
     has_coin_verb,
     initials_match,
@@ -59,7 +60,6 @@ _UNCOMMON_TOKEN = re.compile(r"(?<![\w\-.])(?![a-z]+-*(?:[^\w\-+.]|\.(?!\d)|\Z))
 # ahead to a capital or a digit, ~2x faster.)
 _TITLE_RUN = re.compile(r"((?:[A-Z0-9](?<![\w-][A-Z0-9])[\w\-+]*)(?:\s+(?:(?:of|for|and|with|via|in|to|on|by)\s+)?[A-Z0-9][\w\-+]*){1,6})(?![\w-])")
 _EMPH = re.compile(r"\\(?:textbf|textit|emph)\{([^{}]{2,80})\}")
-_HEAD_SPLIT = re.compile(r":\s|(?<=\w):(?=[A-Z])|\s--?\s|\s\u2014\s")
 _RUN_TAIL = re.compile(r"\s+(?:of|for|and|with|via|in|to|on|by)$")
 _RUN_OPENER = re.compile(r"(?:We|Our|The|This|These|In|To|A|An|It|However|Moreover)\s")
 _VERB_WORD = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?([A-Z][\w\-+.]*?)(?=[,(:]|\s(?:is|as|which|that|to)\b)")
@@ -186,7 +186,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
             added = _add(found, spelled, offset + m.start(1), "expansion", key(token)) if spelled else ""
             if added:
                 found[key(token)].partner = found[key(token)].partner or added
-    head, sep, sub = (p.strip() for p in _split_title(title))
+    head, sep, sub = (p.strip() for p in split_title(title))
     if sep and 1 <= len(head.split()) <= 6:
         _add(found, head, 0, "title_head")
         defined = _DEFINED.fullmatch(head)
@@ -246,11 +246,6 @@ def _link_partners(found: dict[str, NameCandidate]) -> None:
             c.partner, found[other].partner = other, k
 
 
-def _split_title(title: str) -> tuple[str, str, str]:
-    m = _HEAD_SPLIT.search(title)
-    return (title[: m.start()], m.group(0), title[m.end() :]) if m else (title, "", "")
-
-
 @dataclass
 class PaperView:
     """What every candidate's features read from the paper, computed once per paper."""
@@ -267,7 +262,7 @@ class PaperView:
 
     def __post_init__(self) -> None:
         self.whole = self.title + "\n" + self.text
-        head, sep, _ = _split_title(self.title)
+        head, sep, _ = split_title(self.title)
         self.head, self.head_key, self.has_sep = head.strip(), key(head.strip()), bool(sep)
         self.title_words = frozenset(key(w) for w in _WORD_SPLIT.split(self.title))
         self.lower_text, self.lower_title = self.text.lower(), self.title.lower()  # once, not once per candidate
