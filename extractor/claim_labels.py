@@ -187,6 +187,24 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
     return None
 
 
+# Where the wording nearest a number starts: after the last comma, semicolon or "while" before it.
+_SEGMENT = re.compile(r"[,;]|\b(?:while|whereas)\b", re.I)
+
+
+def _near_cue(before: str, unit: str) -> tuple[str, str] | None:
+    """The cue of the words before a number, where a speed word further back gives way to a gain or a cut said
+    nearer ("with a 0.8 ms latency, our model outperforms X by 12.2%", "faster decoding while reducing draft
+    vocabularies by 97%"): the speed word names another result. A multiple keeps it ("faster, beating X by 1.6x")."""
+    cue = _cue(before, unit)
+    if cue is None or cue[0] != "speedup" or unit == "x":
+        return cue
+    near = _SEGMENT.split(before)[-1]
+    if _SPEED.search(near):
+        return cue
+    nearer = _cue(near, unit)
+    return nearer if nearer and nearer[0] in {"improvement", "reduction"} else cue
+
+
 def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
     """Label every quantity of a paper; list members share wording, later numbers inherit earlier ones."""
     windows = [_windows(text, q, quantities) for q in quantities]
@@ -212,7 +230,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             named = _NAMED_BEFORE.search(before)
             if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
                 named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
-            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(before, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
                 cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back

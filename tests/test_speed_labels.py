@@ -1,0 +1,30 @@
+"""Speed-up wordings and the kinds they take (SCHEMA: speed-ups, time cuts, speed levels, overheads)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.candidates import find_quantities
+from extractor.claim_labels import label_claims
+from extractor.normalize import normalize
+
+# (abstract fragment, [(kind, direction) of each number found, in order])
+SPEED_LABELS = [
+    # a speed word further back names another result: the gain or cut said nearer the number is its kind
+    ("On the benchmark, with a 0.8 ms latency on GPU, our model outperforms two methods by 12.2% and 19.4% in accuracy",
+     [("score", "decrease"), ("improvement", "increase"), ("improvement", "increase")]),
+    ("it shows improved decoding throughput while reducing draft vocabularies by up to 97% with high coverage",
+     [("reduction", "decrease")]),
+    ("achieving a 1.38x inference speed-up, and increasing classification accuracy from 87.76% to 89.80%",
+     [("speedup", "increase"), ("improvement", "increase")]),
+    # ... but not when the nearer words speak of speed too, nor for a multiple
+    ("with a small memory footprint, it reduces latency by 40%", [("speedup", "decrease")]),
+    ("it accelerates decoding, outperforming EAGLE by 1.6x", [("speedup", "increase")]),
+]
+
+
+@pytest.mark.parametrize("raw,expected", SPEED_LABELS)
+def test_speed_labels(raw: str, expected: list[tuple[str, str]]):
+    text = normalize(raw).text
+    labels = label_claims(text, find_quantities(text))
+    assert [(label.kind, label.direction) for label in labels] == expected
