@@ -67,6 +67,11 @@ _DEGRADE = re.compile(
 _CUT_LOSS = re.compile(r"\b(?:reduc|mitigat|lower|cut|minimi|decreas|alleviat|halv)\w*\s+(?:[\w\-]+\s+){0,3}?(?:degradation|loss|drop)s?\s+by\b", re.I)
 # "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
 _OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
+# A share of time the method adds is a cost, not a speed-up: "adding negligible inference time (under 5%)",
+# "increases mean latency by only 2.34%", "only 4% more encoding time" (an amount added stays a level: "adds 25 ms").
+_TIME_ADDED = re.compile(r"^\s*(?:more|additional|extra)\s+(?:[\w\-]+\s+)?(?:time|latency|run-?time)\b|\b(?:add(?:s|ed|ing)?|incur(?:s|red|ring)?|"
+                         r"increas(?:e|es|ed|ing))\s+(?:(?:the|an?|its|negligible|minimal|marginal|small|slight|mean|average|extra|additional|"
+                         r"inference|encoding|decoding|training|computation|computational|end-to-end|wall-clock)\s+)*(?:latency|time|run-?time)\b", re.I)
 _CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
 # A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
 _RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match|achiev)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~|up\s+to\s+|approximately\s+|nearly\s+)?$", re.I)
@@ -172,7 +177,7 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
     a loss of quality is a cost the paper reports, not a gain."""
     if _DEGRADE.search(window) and not _CUT_LOSS.search(window):
         return "other", "decrease"
-    if _OVERHEAD.search(window) and not _CUTS.search(window):
+    if (_OVERHEAD.search(window) or (unit == "%" and _TIME_ADDED.search(window))) and not _CUTS.search(window):
         return "other", "increase"
     if _SPEED.search(window):
         return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"

@@ -20,6 +20,13 @@ SPEED_LABELS = [
     # ... but not when the nearer words speak of speed too, nor for a multiple
     ("with a small memory footprint, it reduces latency by 40%", [("speedup", "decrease")]),
     ("it accelerates decoding, outperforming EAGLE by 1.6x", [("speedup", "increase")]),
+    # a share of time the method adds is a cost (`other`), as an overhead is; an amount added stays a level
+    ("it reduces errors by up to 100x while adding negligible inference time (under 5%)",
+     [("reduction", "decrease"), ("other", "increase")]),
+    ("the monitor increases mean latency by only 2.34%", [("other", "increase")]),
+    ("while it only has 4% more encoding time compared to JPEG", [("other", "increase")]),
+    ("requiring zero LLM calls and adding fewer than 25ms of latency per turn", [("score", "decrease")]),
+    ("it cuts the added latency by 30%", [("speedup", "decrease")]),
 ]
 
 
