@@ -27,6 +27,17 @@ SPEED_LABELS = [
     ("while it only has 4% more encoding time compared to JPEG", [("other", "increase")]),
     ("requiring zero LLM calls and adding fewer than 25ms of latency per turn", [("score", "decrease")]),
     ("it cuts the added latency by 30%", [("speedup", "decrease")]),
+    # "speeds up" is speed wording: the number is no cost cut inherited from the one before
+    ("it reduces training cost by up to 65% GPU hours, and (3) it speeds up inference by up to 71.3%",
+     [("reduction", "decrease"), ("speedup", "increase")]),
+]
+
+# (fragment, [(value, unit) of each number found])
+SPEED_UNITS = [
+    ("our method can speed up generation by 2.23.", [(2.23, "x")]),
+    ("it accelerates the decoding stage by about 1.7 on average", [(1.7, "x")]),
+    ("it speeds up inference by up to 71.3%", [(71.3, "%")]),
+    ("it reduces the error by 2.23.", [(2.23, "abs")]),
 ]
 
 
@@ -35,3 +46,8 @@ def test_speed_labels(raw: str, expected: list[tuple[str, str]]):
     text = normalize(raw).text
     labels = label_claims(text, find_quantities(text))
     assert [(label.kind, label.direction) for label in labels] == expected
+
+
+@pytest.mark.parametrize("raw,expected", SPEED_UNITS)
+def test_speed_units(raw: str, expected: list[tuple[float, str]]):
+    assert [(q.value, q.unit) for q in find_quantities(normalize(raw).text)] == expected
