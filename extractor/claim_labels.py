@@ -196,12 +196,22 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
 _SEGMENT = re.compile(r"[,;]|\b(?:while|whereas)\b", re.I)
 
 
-def _near_cue(before: str, unit: str) -> tuple[str, str] | None:
+# "6.9% in MAE for throughput prediction", "by 19.4% in accuracy": the metric named after the number is not a speed.
+_OTHER_METRIC_AFTER = re.compile(r"\s*in\s+(?:the\s+|terms\s+of\s+)?(?:[\w\-]+\s+){0,2}?(?:accura\w*|F1|BLEU|scores?|errors?|MAE|R?MSE|WER|CER|"
+                                 r"m?AP|AUC|precision|recall|success|quality|performance)\b", re.I)
+
+
+def _near_cue(before: str, after: str, unit: str) -> tuple[str, str] | None:
     """The cue of the words before a number, where a speed word further back gives way to a gain or a cut said
     nearer ("with a 0.8 ms latency, our model outperforms X by 12.2%", "faster decoding while reducing draft
-    vocabularies by 97%"): the speed word names another result. A multiple keeps it ("faster, beating X by 1.6x")."""
+    vocabularies by 97%"): the speed word names another result. A multiple keeps it ("faster, beating X by 1.6x").
+    A metric named right after the number ("and 6.9% in MAE for throughput prediction") is no speed either."""
     cue = _cue(before, unit)
-    if cue is None or cue[0] != "speedup" or unit == "x":
+    if cue is None or cue[0] != "speedup":
+        return cue
+    if _OTHER_METRIC_AFTER.match(after):
+        return None  # the number is as the one before it, or a level
+    if unit == "x":
         return cue
     near = _SEGMENT.split(before)[-1]
     if _SPEED.search(near):
@@ -235,7 +245,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             named = _NAMED_BEFORE.search(before)
             if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
                 named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
-            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(before, q.unit)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(before, after, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
                 cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back
