@@ -81,7 +81,7 @@ _KEPT_PERFORMANCE = re.compile(r"^\s*performance\b", re.I)  # "while maintaining
 # A leaderboard rank: "2nd place", "ranks first".
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
-                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
+                       r"uncompressed|unpruned|dense|full-parameter|target\s+model's)\b|^\s*(?:performance|accuracy|quality)\s+retention\b", re.I)
 # A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
 _COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
                          r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)

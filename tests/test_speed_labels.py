@@ -17,6 +17,10 @@ SPEED_LABELS = [
      [("reduction", "decrease")]),
     ("achieving a 1.38x inference speed-up, and increasing classification accuracy from 87.76% to 89.80%",
      [("speedup", "increase"), ("improvement", "increase")]),
+    # a share of a reference kept is `other`, beside a speed-up too: "of the target model's", "performance retention"
+    ("it speeds decoding while keeping comparable quality (around 100% of the target model's performance)", [("other", "increase")]),
+    ("SchED yields consistent speedup gains with 99.1-100% performance retention", [("other", "increase")]),
+    ("it keeps accuracy even in the extreme 1.4% retention regime of visual token compression", [("reduction", "decrease")]),
     # a metric named right after the number is not a speed, whatever speed word stands before
     ("a reduction of 11.7% in MAE and 6.7% in RMSE for response time prediction, and 6.9% in MAE for throughput prediction",
      [("reduction", "decrease")] * 3),
