@@ -21,6 +21,10 @@ _SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?u
 _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
+# "an 82% cut in inference latency", "saving nearly 50% of the training and inference time": the cut is of time.
+_IN_TIME = re.compile(r"^\s*(?:in|of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:latency|run-?time|wall-?clock|(?:inference|training|decoding|"
+                      r"computation|computing|running|execution|processing|generation|search|response|encoding|wall)\s+time)\b", re.I)
+_IN_SPEED = re.compile(r"^\s*in\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:speed|throughput|QPS|FPS|tokens?/s)\b", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s", re.I)
@@ -291,11 +295,16 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = _level_versus(text, q, cue, before)
         if cue[0] == "score" and q.unit == "x":  # a ratio is no level: "1.5x Accuracy", "2x in downstream policy performance"
             cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
-        if cue[0] == "reduction" and _TIME_CUT.match(after):
+        if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;
             cue = ("other", "increase") if re.search(r"\b(?:increase|more|additional|higher)\b[^.;\d]{0,30}$", before) \
                 else ("reduction", "decrease")  # "improves training efficiency by up to 10x in token usage": a cost cut
+        if cue[0] == "improvement" and q.unit != "abs" and q.baseline_value is None and not _OTHER_METRIC_AFTER.match(after):
+            if _IN_SPEED.match(after):
+                cue = ("speedup", "increase")  # "outperforms X by 15-1500x in inference speed"
+            elif _IN_TIME.match(after):
+                cue = ("speedup", "decrease")  # "improves on X by 30% in inference time"
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
