@@ -390,6 +390,8 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"
+        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction"} and _BY_END.search(before):
+            return "speedup", "decrease"  # "reducing the average search time by 2.42 seconds": a cut, not a level
         if _TIME_UNIT.match(after) and (cue[0] in {"speedup", "reduction", "score"} or (cue[0] == "improvement" and not _BY_END.search(before))):
             return "score", "decrease"
         if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
