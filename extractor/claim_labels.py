@@ -117,6 +117,10 @@ _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
+# Minutes, hours and days a whole run takes are a budget (SCHEMA: `other`): "in less than 15 minutes with no
+# parallelization", "requiring only about 5 minutes and $1"; a time per item stays a level ("10 minutes per km²").
+_FROM_TIME = re.compile(r"\bfrom\s+(?:more\s+than\s+|over\s+|about\s+|~)?[\d.,]+\s*(?:ms|milliseconds?|seconds?|s|minutes?|mins?|hours?|h|days?)\s+to\s+(?:as\s+\w+\s+as\s+|about\s+|~|under\s+|less\s+than\s+)?$", re.I)
+_LONG_TIME_UNIT = re.compile(r"^\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b(?!\s*(?:per\b|/))", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%", "(R^2 = 0.80, MAE = 489 cm^2)".
 # A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
 _NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*(?:=|>|≥|>=))\s*(?:up to|over|about|~|\+)?\s*$", re.I)
@@ -390,10 +394,10 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"
-        if _TIME_UNIT.match(after) and cue[0] in {"speedup", "reduction"} and _BY_END.search(before):
-            return "speedup", "decrease"  # "reducing the average search time by 2.42 seconds": a cut, not a level
+        if _TIME_UNIT.match(after) and ((cue[0] in {"speedup", "reduction"} and _BY_END.search(before)) or _FROM_TIME.search(before)):
+            return "speedup", "decrease"  # "reducing the average search time by 2.42 seconds", "from 8 hours to 10 minutes": a cut, not a level
         if _TIME_UNIT.match(after) and (cue[0] in {"speedup", "reduction", "score"} or (cue[0] == "improvement" and not _BY_END.search(before))):
-            return "score", "decrease"
+            return ("other", "decrease") if _LONG_TIME_UNIT.match(after) else ("score", "decrease")
         if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
                 and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB

@@ -26,6 +26,13 @@ SPEED_LABELS = [
     # a time cut "by" an amount is a speed-up; an amount reached or added stays a level
     ("an accuracy of 93.18% while reducing the average search time by 2.42 seconds", [("score", "increase"), ("speedup", "decrease")]),
     ("it reduces the inference time to 2.4 seconds", [("score", "decrease")]),
+    # minutes, hours and days a whole run takes are a budget (`other`); seconds and per-item times stay levels
+    ("it is possible to map all neurons in less than 15 minutes with no parallelization", [("other", "decrease")]),
+    ("requiring only about 5 minutes and $1 for a paper", [("other", "decrease"), ("other", "decrease")]),
+    ("it generates a scene at a rate of under 10 minutes per square kilometer", [("score", "decrease")]),
+    ("it runs inference in approximately 2.5 seconds on mobile devices", [("score", "decrease")]),
+    # a time cut from one amount to another is a speed-up, whatever the units
+    ("HHEM reduces evaluation time from 8 hours to 10 minutes", [("speedup", "decrease")]),
     # a share of a reference kept is `other`, beside a speed-up too: "of the target model's", "performance retention"
     ("it speeds decoding while keeping comparable quality (around 100% of the target model's performance)", [("other", "increase")]),
     ("SchED yields consistent speedup gains with 99.1-100% performance retention", [("other", "increase")]),
