@@ -15,8 +15,8 @@ from extractor.claim_metric import METRIC_STOP, claim_baseline, claim_metric
 from extractor.number_words import ORDINALS
 
 # Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
-# deployment", "time-lapse videos", "time series").
-_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse)\b)"
+# deployment", "time-lapse videos", "time series", "time-of-day prediction").
+_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse|of-\w+)\b)"
 _SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|\bspeeds\s+up\b|\bsped\s+up\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
