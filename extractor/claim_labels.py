@@ -62,7 +62,7 @@ _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perp
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
-    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
+    r"|\b(?:quality|accuracy|performance|(?-i:m?AP(?:@?[\d.:]+)?|F1|BLEU|mIoU|PSNR|SSIM)|top-[15])\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
     r"|^\s*(?:[\w\-@.:]+\s+){0,2}?(?:drops?|declines?)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
     r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
