@@ -273,7 +273,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and (
                     _SCORE.search(f"{before[-30:]} {phrase}") or not (_ONLY_COST.search(after[:50]) or _CUTS.search(f"{before[-60:]} {phrase}"))):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
-            if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
+            if _PLUS.search(before) and (cues[i] != ("speedup", "increase") or (re.search(r"[A-Za-z]", phrase) and not _SPEED.search(phrase))):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
             as_low = re.search(r"(\S+\s+\S+)\s+as\s+(?:low|high)\s+as\s*$", before)  # "an error (MAPE) as low as 1.50%"
             named_phrase = f"{named.group(1) if named else as_low.group(1) if as_low else ''} {phrase}"

@@ -38,6 +38,10 @@ SPEED_LABELS = [
      [("improvement", "increase")] * 3),
     # a named metric's loss beside a speed-up is a loss (`other`), not the speed-up
     ("it achieves a 1.85x speedup over early exit, with a modest mAP loss of 5.51%", [("speedup", "increase"), ("other", "decrease")]),
+    # a signed gain names its metric after it: a speed word further back does not make it a speed-up
+    ("outperforming prior methods by +0.031 ImageReward at 4.87x speedup and surpassing the baseline by +0.028 ImageReward at 3.54x speedup",
+     [("improvement", "increase"), ("speedup", "increase"), ("improvement", "increase"), ("speedup", "increase")]),
+    ("it delivers a 2x speedup (+35% throughput)", [("speedup", "increase"), ("speedup", "increase")]),
     # a share of a reference kept is `other`, beside a speed-up too: "of the target model's", "performance retention"
     ("it speeds decoding while keeping comparable quality (around 100% of the target model's performance)", [("other", "increase")]),
     ("SchED yields consistent speedup gains with 99.1-100% performance retention", [("other", "increase")]),
