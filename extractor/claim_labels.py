@@ -313,10 +313,6 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
             cue = ("improvement", "decrease")  # "a 30-point enhancement in FID": an error metric gets better by falling
-        listed = i + 1 < len(quantities) and quantities[i + 1].clause == q.clause and _LIST_GAP.match(text[q.end : quantities[i + 1].start])
-        if cue[0] == "improvement" and q.baseline_value is None and not listed and any(label.kind == "speedup" for label in labels) \
-                and _unnamed_margin(q, before, after):
-            cue = ("speedup", "increase")  # "a 2.8x speedup ... It outperforms EAGLE-3 by 1.62x": the paper's speed, again
         metric = claim_metric(after, before, cue[0])
         if q.baseline_value is not None:  # "intelligibility from 28.9 to 5.6": what changed, and which way
             changed = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+from\s+\S+\s+to\s*$", before)
@@ -332,27 +328,6 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 cue = ("other" if _QUALITY.search(what) and not _ERROR.search(what) else "improvement", "decrease")
         labels.append(ClaimLabel(cue[0], cue[1], metric, q.baseline or claim_baseline(after)))
     return labels
-
-
-# Words that say what a margin measures, when not speed: "outperforms X by 3.2% in accuracy", "by 2 points on GLUE",
-# "with four times more diffusion steps".
-_MARGIN_METRIC = re.compile(r"accura|score|BLEU|F1\b|EM\b|performance|quality|success|reward|efficien|points?\b|pp\b|pts\b|"
-                            r"memory|storage|param|size|tokens|FLOPs|compute|cost|energy|error|loss|precision|recall|"
-                            r"\b(?:on|in|for)\s+(?:the\s+)?[A-Z]", re.I)
-_COMPARATIVE_AFTER = re.compile(r"\s*(?:more|fewer|less|larger|smaller|higher|lower|greater)\b", re.I)
-_MARGIN_END = re.compile(r"[.;,(]|\b(?:while|whereas|but)\b")
-
-
-def _unnamed_margin(q: Quantity, before: str, after: str) -> bool:
-    """A margin over a baseline ("outperforms the training-based method EAGLE-3 by 1.62x", "outperforms existing
-    train-free methods by 30%") or a bare multiple ("with up to 2.34x under more aggressive settings") whose words
-    name no metric: in a paper that reported a speed-up before, it is that speed again. (A list member shares the
-    words after the list's last member: "339-1085times, 890-1632times energy efficiency".)"""
-    if not (q.unit == "x" or (q.unit == "%" and _BY_END.search(before))):
-        return False
-    near = _SEGMENT.split(before)[-1]
-    phrase = _MARGIN_END.split(after, maxsplit=1)[0]
-    return not (_MARGIN_METRIC.search(f"{near} {phrase}") or _COMPARATIVE_AFTER.match(phrase))
 
 
 def _rise_to_level(before: str) -> bool:
