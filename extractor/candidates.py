@@ -150,8 +150,10 @@ _QUANTITY = re.compile(
 _QUANTITY_START = re.compile(r"[$\d]")
 # (Its `\b` read after the "b" (`cues.skip_ahead`): the same matches, and the scan skips ahead to a "b".)
 _FRACTION = re.compile(skip_ahead(r"\bby\s+(?P<a>[1-9])/(?P<d>[2-9])(?:\s+to\s+(?P<b>[1-9])/(?P<e>[2-9]))?"))
-# A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup".
-_FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration)\s+(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
+# A bare number is a multiple when the words around it say so: "by a factor of 15.6", "a 2.2 wall-clock speedup",
+# "speed up generation by 2.23".
+_FACTOR_BEFORE = re.compile(r"(?:factor|speed-?ups?|acceleration|(?:(?:speed|speeds|sped)\s+up|accelerat(?:e|es|ed|ing))(?:\s+[\w-]+){0,3}\s+by)\s+"
+                            r"(?:of\s+)?(?:(?:up\s+to|about|around|over|nearly|approximately)\s+|~)?$", re.I)
 _FACTOR_AFTER = re.compile(r"(?:-|\s+)(?:[A-Za-z][\w-]*\s+)?speed-?ups?\b", re.I)
 # "512 x 512 images", "64×64": a size, not a multiple.
 _DIMENSION_AFTER = re.compile(r"\s?[xX×]\s?\d")

@@ -15,15 +15,19 @@ from extractor.claim_metric import METRIC_STOP, claim_baseline, claim_metric
 from extractor.number_words import ORDINALS
 
 # Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
-# deployment", "time-lapse videos", "time series").
-_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse)\b)"
-_SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+# deployment", "time-lapse videos", "time series", "time-of-day prediction").
+_CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse|of-\w+)\b)"
+_SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|\bspeeds\s+up\b|\bsped\s+up\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
 _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
+# "an 82% cut in inference latency", "saving nearly 50% of the training and inference time": the cut is of time.
+_IN_TIME = re.compile(r"^\s*(?:in|of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:latency|run-?time|wall-?clock|(?:inference|training|decoding|"
+                      r"computation|computing|running|execution|processing|generation|search|response|encoding|wall)\s+time)\b", re.I)
+_IN_SPEED = re.compile(r"^\s*in\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:speed|throughput|QPS|FPS|tokens?/s)\b", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
-_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|throughput|accelerat\w*|quicker|tokens?/s", re.I)
+_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|(?<![\w-])less(?:er)?\b|cheaper|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut(?:s|ting)?\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
@@ -58,7 +62,7 @@ _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perp
 _PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
-    r"|\b(?:quality|accuracy|performance)\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
+    r"|\b(?:quality|accuracy|performance|(?-i:m?AP(?:@?[\d.:]+)?|F1|BLEU|mIoU|PSNR|SSIM)|top-[15])\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"
     r"|^\s*(?:[\w\-@.:]+\s+){0,2}?(?:drops?|declines?)\b|\b(?:drops?|declines?|decreases?)\s+of\b|\bdrops?\s+(?:\w+\s+)?(?:accuracy|performance)\b"
     r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
@@ -67,6 +71,11 @@ _DEGRADE = re.compile(
 _CUT_LOSS = re.compile(r"\b(?:reduc|mitigat|lower|cut|minimi|decreas|alleviat|halv)\w*\s+(?:[\w\-]+\s+){0,3}?(?:degradation|loss|drop)s?\s+by\b", re.I)
 # "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
 _OVERHEAD = re.compile(r"^\W*(?:[\w\-]+\s+){0,2}overheads?\b|\boverheads?\s+(?:of\s+)?(?:only\s+|about\s+|~)?$", re.I)
+# A share of time the method adds is a cost, not a speed-up: "adding negligible inference time (under 5%)",
+# "increases mean latency by only 2.34%", "only 4% more encoding time" (an amount added stays a level: "adds 25 ms").
+_TIME_ADDED = re.compile(r"^\s*(?:more|additional|extra)\s+(?:[\w\-]+\s+)?(?:time|latency|run-?time)\b|\b(?:add(?:s|ed|ing)?|incur(?:s|red|ring)?|"
+                         r"increas(?:e|es|ed|ing))\s+(?:(?:the|an?|its|negligible|minimal|marginal|small|slight|mean|average|extra|additional|"
+                         r"inference|encoding|decoding|training|computation|computational|end-to-end|wall-clock)\s+)*(?:latency|time|run-?time)\b", re.I)
 _CUTS = re.compile(r"reduc|\bcut|lower|sav(?:e|es|ed|ing)\b|decreas|fewer|\bless\b|minimi", re.I)
 # A share of a reference kept, not a gain: "retains 99.5% of the baseline accuracy", "reaches 95.79% of that".
 _RETAIN_BEFORE = re.compile(r"\b(?:preserv|retain|maintain|keep|recover|reach|match|achiev)\w*\s+(?:over\s+|more\s+than\s+|about\s+|~|up\s+to\s+|approximately\s+|nearly\s+)?$", re.I)
@@ -76,7 +85,7 @@ _KEPT_PERFORMANCE = re.compile(r"^\s*performance\b", re.I)  # "while maintaining
 # A leaderboard rank: "2nd place", "ranks first".
 # "90% of the original performance", "99% of the performance of the fully-trained models": a share kept, whatever the verb.
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
-                       r"uncompressed|unpruned|dense|full-parameter)\b", re.I)
+                       r"uncompressed|unpruned|dense|full-parameter|target\s+model's)\b|^\s*(?:performance|accuracy|quality)\s+retention\b", re.I)
 # A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
 _COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
                          r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
@@ -108,6 +117,10 @@ _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
 _TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
+# Minutes, hours and days a whole run takes are a budget (SCHEMA: `other`): "in less than 15 minutes with no
+# parallelization", "requiring only about 5 minutes and $1"; a time per item stays a level ("10 minutes per km²").
+_FROM_TIME = re.compile(r"\bfrom\s+(?:more\s+than\s+|over\s+|about\s+|~)?[\d.,]+\s*(?:ms|milliseconds?|seconds?|s|minutes?|mins?|hours?|h|days?)\s+to\s+(?:as\s+\w+\s+as\s+|about\s+|~|under\s+|less\s+than\s+)?$", re.I)
+_LONG_TIME_UNIT = re.compile(r"^\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\b(?!\s*(?:per\b|/))", re.I)
 # Wording right before a number names it: "a gain of 18% EM score", "a BLEU score of 98%", "(R^2 = 0.80, MAE = 489 cm^2)".
 # A gain verb before the named metric ("improved F1 by") makes it a gain; "improvements with MAE of 0.66" is a level.
 _NAMED_BEFORE = re.compile(r"((?<!\S)(?:[A-Za-z][\w\-]*\s+)?\S+\s+of|(?<![^\s(])[A-Za-z][\w\-^@.]*\s*(?:=|>|≥|>=))\s*(?:up to|over|about|~|\+)?\s*$", re.I)
@@ -172,7 +185,7 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
     a loss of quality is a cost the paper reports, not a gain."""
     if _DEGRADE.search(window) and not _CUT_LOSS.search(window):
         return "other", "decrease"
-    if _OVERHEAD.search(window) and not _CUTS.search(window):
+    if (_OVERHEAD.search(window) or (unit == "%" and _TIME_ADDED.search(window))) and not _CUTS.search(window):
         return "other", "increase"
     if _SPEED.search(window):
         return "speedup", "decrease" if _TIME.search(window) and not _FAST.search(window) else "increase"
@@ -185,6 +198,34 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
     if _SCORE.search(window):
         return "score", "increase"
     return None
+
+
+# Where the wording nearest a number starts: after the last comma, semicolon or "while" before it.
+_SEGMENT = re.compile(r"[,;]|\b(?:while|whereas)\b", re.I)
+
+
+# "6.9% in MAE for throughput prediction", "by 19.4% in accuracy": the metric named after the number is not a speed.
+_OTHER_METRIC_AFTER = re.compile(r"\s*in\s+(?:the\s+|terms\s+of\s+)?(?:[\w\-]+\s+){0,2}?(?:accura\w*|F1|BLEU|scores?|errors?|MAE|R?MSE|WER|CER|"
+                                 r"m?AP|AUC|precision|recall|success|quality|performance)\b", re.I)
+
+
+def _near_cue(before: str, after: str, unit: str) -> tuple[str, str] | None:
+    """The cue of the words before a number, where a speed word further back gives way to a gain or a cut said
+    nearer ("with a 0.8 ms latency, our model outperforms X by 12.2%", "faster decoding while reducing draft
+    vocabularies by 97%"): the speed word names another result. A multiple keeps it ("faster, beating X by 1.6x").
+    A metric named right after the number ("and 6.9% in MAE for throughput prediction") is no speed either."""
+    cue = _cue(before, unit)
+    if cue is None or cue[0] != "speedup":
+        return cue
+    if _OTHER_METRIC_AFTER.match(after):
+        return None  # the number is as the one before it, or a level
+    if unit == "x":
+        return cue
+    near = _SEGMENT.split(before)[-1]
+    if _SPEED.search(near):
+        return cue
+    nearer = _cue(near, unit)
+    return nearer if nearer and nearer[0] in {"improvement", "reduction"} else cue
 
 
 def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
@@ -212,7 +253,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             named = _NAMED_BEFORE.search(before)
             if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
                 named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
-            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _cue(before, q.unit)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(before, after, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
                 cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back
@@ -232,7 +273,7 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             if cues[i] == ("reduction", "decrease") and _ONLY_LEVEL.search(before) and (
                     _SCORE.search(f"{before[-30:]} {phrase}") or not (_ONLY_COST.search(after[:50]) or _CUTS.search(f"{before[-60:]} {phrase}"))):
                 cues[i] = ("score", "increase")  # "achieves only a 45.1% success rate": a low level, no cost cut
-            if _PLUS.search(before) and cues[i] != ("speedup", "increase"):
+            if _PLUS.search(before) and (cues[i] != ("speedup", "increase") or (re.search(r"[A-Za-z]", phrase) and not _SPEED.search(phrase))):
                 cues[i] = ("improvement", "increase")  # "+1.25 MetricX score": a signed gain, whatever the metric named after
             as_low = re.search(r"(\S+\s+\S+)\s+as\s+(?:low|high)\s+as\s*$", before)  # "an error (MAPE) as low as 1.50%"
             named_phrase = f"{named.group(1) if named else as_low.group(1) if as_low else ''} {phrase}"
@@ -258,11 +299,16 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = _level_versus(text, q, cue, before)
         if cue[0] == "score" and q.unit == "x":  # a ratio is no level: "1.5x Accuracy", "2x in downstream policy performance"
             cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
-        if cue[0] == "reduction" and _TIME_CUT.match(after):
+        if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;
             cue = ("other", "increase") if re.search(r"\b(?:increase|more|additional|higher)\b[^.;\d]{0,30}$", before) \
                 else ("reduction", "decrease")  # "improves training efficiency by up to 10x in token usage": a cost cut
+        if cue[0] == "improvement" and q.unit != "abs" and q.baseline_value is None and not _OTHER_METRIC_AFTER.match(after):
+            if _IN_SPEED.match(after):
+                cue = ("speedup", "increase")  # "outperforms X by 15-1500x in inference speed"
+            elif _IN_TIME.match(after):
+                cue = ("speedup", "decrease")  # "improves on X by 30% in inference time"
         if cue[0] == "improvement" and _RATE_GAIN.match(after):
             cue = ("speedup", "increase")  # "a 2x increase in QPS per chip": more speed is a speed-up (SCHEMA)
         if cue == ("improvement", "increase") and _ERROR.search(after[:40].split(",")[0]):
@@ -323,8 +369,10 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "abs" and q.baseline_value is None:
         if _RATE_UNIT.match(after):
             return "score", "increase"
+        if _TIME_UNIT.match(after) and ((cue[0] in {"speedup", "reduction"} and _BY_END.search(before)) or _FROM_TIME.search(before)):
+            return "speedup", "decrease"  # "reducing the average search time by 2.42 seconds", "from 8 hours to 10 minutes": a cut, not a level
         if _TIME_UNIT.match(after) and (cue[0] in {"speedup", "reduction", "score"} or (cue[0] == "improvement" and not _BY_END.search(before))):
-            return "score", "decrease"
+            return ("other", "decrease") if _LONG_TIME_UNIT.match(after) else ("score", "decrease")
         if (_BUDGET_UNIT.match(after) or (re.search(r"(?:CO2|carbon)[\w\s]{0,20}$", before) and re.match(r"\s*k?g\b", after))) \
                 and not _BY_END.search(before):
             return "other", "decrease"  # "an average frame size of merely 43 KB": a footprint, not a cut by 43 KB
