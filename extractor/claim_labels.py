@@ -67,6 +67,11 @@ _DEGRADE = re.compile(
     r"|\b(?:lower|reduced|decreased|worse)\s+(?:\w+\s+)?(?:accuracy|performance|quality)\b",
     re.I,
 )
+# A quality that falls by the number is a loss the paper reports (SCHEMA: "a merely ~0.6 point decrease in
+# performance" is `other`): "a 0.99% decrease in accuracy", "performance is lowered by 7.12%".
+_QUALITY_NOUN = r"(?:quality|accuracy|performance|F1(?:[- ]score)?|success\s+rate|fidelity)"
+_FALL_AFTER = re.compile(rf"^\s*(?:[\w\-]+\s+){{0,2}}?(?:decreases?|reductions?|declines?|drops?|falls?)\s+(?:in|of)\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+)?{_QUALITY_NOUN}\b", re.I)
+_FALL_BEFORE = re.compile(rf"\b{_QUALITY_NOUN}\s+(?:is|was|are|were|gets?|got)\s+(?:\w+\s+)?(?:lowered|reduced|decreased|degraded)\s+by\s+(?:up\s+to\s+|about\s+|~|over\s+)?$", re.I)
 # "reducing quantization degradation by 24%": a loss cut is a reduction, not a loss.
 _CUT_LOSS = re.compile(r"\b(?:reduc|mitigat|lower|cut|minimi|decreas|alleviat|halv)\w*\s+(?:[\w\-]+\s+){0,3}?(?:degradation|loss|drop)s?\s+by\b", re.I)
 # "only 13% computational overhead", "4.2x overhead": a cost the method adds, not one it cuts.
@@ -299,6 +304,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = _level_versus(text, q, cue, before)
         if cue[0] == "score" and q.unit == "x":  # a ratio is no level: "1.5x Accuracy", "2x in downstream policy performance"
             cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
+        if cue[0] in {"reduction", "improvement"} and q.baseline_value is None and (_FALL_AFTER.match(after) or _FALL_BEFORE.search(before)):
+            cue = ("other", "decrease")  # "a merely ~0.6 point decrease in performance": a loss, not a cost cut
         if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;

@@ -523,6 +523,12 @@ LABELS = [
      [("speedup", "increase"), ("reduction", "decrease")]),
     # list members share the metric named after the last one
     ("results show the strength of the detector, with 94.9% and 80.2% image-level AUROC", [("score", "increase")] * 2),
+    # a quality falling by the number is a loss (`other`), not a cost cut; a cost or error falling stays a reduction
+    ("it often shows a merely sim0.6 point decrease in performance", [("other", "decrease")]),
+    ("the pruner achieves a parameter reduction of 40% with only a 0.99% decrease in accuracy", [("reduction", "decrease"), ("other", "decrease")]),
+    ("for reasoning and safety domains performance is lowered by 7.12% and 7.94% on average", [("other", "decrease")] * 2),
+    ("a 30% decrease in memory and a 12% reduction of the error", [("reduction", "decrease")] * 2),
+    ("it cuts the accuracy drop by 45%", [("reduction", "decrease")]),
 ]
 
 
