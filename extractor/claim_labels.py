@@ -92,8 +92,9 @@ _KEPT_PERFORMANCE = re.compile(r"^\s*performance\b", re.I)  # "while maintaining
 _SHARE_OF = re.compile(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:full|original|baseline|teacher|fully[- ]trained|"
                        r"uncompressed|unpruned|dense|full-parameter|target\s+model's)\b|^\s*(?:performance|accuracy|quality)\s+retention\b", re.I)
 # A share of a cost the method uses or removes (SCHEMA: "matches X with 10% of the data" is a reduction).
-_COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}?"
-                         r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory)|the\s+size)\b", re.I)
+_COST_SHARE = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+(?:'s)?\s+){0,3}?"
+                         r"(?:tokens|data|dataset|parameters|params|labels|annotations|FLOPs|compute|memory|VRAM|operations|size|"
+                         r"training\s+cost|storage|energy)|the\s+size)\b(?!\s+(?:performance|accuracy|quality|capabilit))", re.I)
 _COST_USE = re.compile(r"\b(?:only|just|merely|using|uses?|requir\w*|prun\w*|remov\w*|discard\w*|skip\w*|evict\w*|activat\w*)\s+"
                        r"(?:up\s+to\s+|about\s+|approximately\s+|around\s+|over\s+|less\s+than\s+|~)?$", re.I)
 # An effect size is a statistic of a finding, not a level the method reaches: "(p = 0.011, Cohen's d = 0.504)".
@@ -386,11 +387,12 @@ def _level_cue(q: Quantity, cue: tuple[str, str], before: str, after: str) -> tu
     if q.unit == "%" and q.baseline_value is None and cue[0] != "improvement" and (
             (_OF_CASES.match(after) and _SUCCEEDS.search(before[-70:])) or (re.match(r"\s*of\b", after) and _SUCCEEDS_ON.search(before))):
         return "score", "increase"
+    if q.unit == "%" and _COST_SHARE.match(after) and (_COST_USE.search(before) or _CUT_TO.search(before)) and cue[0] in {"score", "other", "reduction"}:
+        return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut,
+        # "requires only 29.2% of the original model's VRAM", "reduce it to 24.34% of the original operations": whatever share of the original it is
     if q.unit == "%" and ((_RETAIN_BEFORE.search(before) and _RETAIN_AFTER.match(after)) or _SHARE_OF.match(after)
                           or (_KEPT_PERFORMANCE.match(after) and re.search(r"\b(?:preserv|retain|maintain|keep)\w*\s+(?:over\s+|about\s+|~)?$", before))):
         return "other", "increase"
-    if q.unit == "%" and _COST_SHARE.match(after) and _COST_USE.search(before) and cue[0] in {"score", "other", "reduction"}:
-        return "reduction", "decrease"  # "with only 20% of the data", "removes 67% of visual tokens": a cost cut
     return cue
 
 

@@ -406,7 +406,7 @@ LABELS = [
     ("the verifier reduces the false alarm rate to 4.2% on the audit set", [("score", "decrease")]),
     ("re-ranking lowers accuracy to 61.5% on the long split", [("other", "decrease")]),
     ("the tiling trick, reducing GPU memory to 9.5 GB, keeps the output", [("other", "decrease")]),
-    ("pruning reduces the model to 30% of the original operations", [("other", "increase")]),
+    ("pruning reduces the model to 30% of the original operations", [("reduction", "decrease")]),  # less compute (SCHEMA: a cost cut)
     ("the steering image keeps control while maintaining 99.9% performance on unrelated tasks", [("other", "increase")]),
     ("the selector achieves over 97.5% of the performance of training on the full dataset", [("other", "increase")]),
     ("the framework achieves 95% performance of fully supervised methods", [("other", "increase")]),
@@ -529,6 +529,12 @@ LABELS = [
     ("for reasoning and safety domains performance is lowered by 7.12% and 7.94% on average", [("other", "decrease")] * 2),
     ("a 30% decrease in memory and a 12% reduction of the error", [("reduction", "decrease")] * 2),
     ("it cuts the accuracy drop by 45%", [("reduction", "decrease")]),
+    # a share of a cost the method uses is a reduction, even a share "of the original"; a share of its quality kept is not
+    ("the quantized policy requires only 29.2% of the original model's VRAM while maintaining 98.9% of its original performance",
+     [("reduction", "decrease"), ("other", "increase")]),
+    ("all while using less than 9% of the full model's trainable parameters", [("reduction", "decrease")]),
+    ("compression reduces the complexity of the network to 24.34% of the original operations", [("reduction", "decrease")]),
+    ("the distilled model achieves 98.3% of full data performance", [("other", "increase")]),
 ]
 
 
