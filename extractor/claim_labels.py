@@ -166,6 +166,10 @@ _CUT_FAR = re.compile(r"\b(?:reduc|lower|decreas|cut|shrink|compress)\w*\b"
                       r"(?:(?!\b(?:improv|increas|rais|boost|enhanc|outperform|surpass|exceed|beat|lift)\w*)(?:[^.;]|\.(?=\w)))*$", re.I)
 _IN_COST = re.compile(r"^\s*(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:token\s+usage|tokens|memory|parameters|compute|FLOPs|costs?|energy|"
                       r"storage|bandwidth|training\s+time)\b", re.I)
+# A bound written before the number ("less than 5%", "fewer than 10"): SCHEMA's `up-to`, not wording of a cut,
+# unless the method uses that little ("requiring less than 0.1% pre-training tokens").
+_LESS_THAN = re.compile(r"\b(?:less|fewer|lower)\s+than\s*$", re.I)
+_COST_USE_LESS = re.compile(r"\b(?:requir|us|need|tak|consum|cost|spend|activat|updat|train)\w*\s+(?:only\s+)?(?:less|fewer)\s+than\s*$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
@@ -256,10 +260,11 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                     before = rest[0]  # "18% EM score on X, 8% on Y": the score is 18%'s ("8.5x faster ..., 3x ..." shares "faster")
                 elif _SIBLING.match(before):
                     before = ""  # "improvements of 6.3% in accuracy and 5.5% in AUC": the words are 6.3%'s, 5.5% is as it
-            named = _NAMED_BEFORE.search(before)
+            worded = before if _COST_USE_LESS.search(before) or re.match(r"\s*of\b", after) else _LESS_THAN.sub("", before)  # "an error rate of less than 5%": the bound is no cut
+            named = _NAMED_BEFORE.search(worded)
             if named and named.group(1)[-1] in "=>≥" and _IMPROVE.search(before[-50:]):
                 named = None  # "further improved performance (AUC = 0.79)": the gain wording governs the level
-            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(before, after, q.unit)
+            cues[i] = (named and (_cue(named.group(1), q.unit) or _named_level(named.group(1)))) or _cue(phrase, q.unit) or _near_cue(worded, after, q.unit)
             if cues[i] and cues[i][0] in {"improvement", "reduction"} and q.unit != "x" and _REACH_END.search(before) \
                     and not _cue(phrase, q.unit) and not (named and _cue(named.group(1), q.unit)):
                 cues[i] = ("score", "increase")  # "an efficient variant achieves 0.78 AUROC": the level, not the gain further back

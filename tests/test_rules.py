@@ -535,6 +535,11 @@ LABELS = [
     ("all while using less than 9% of the full model's trainable parameters", [("reduction", "decrease")]),
     ("compression reduces the complexity of the network to 24.34% of the original operations", [("reduction", "decrease")]),
     ("the distilled model achieves 98.3% of full data performance", [("other", "increase")]),
+    # "less than" before a number is its bound (SCHEMA: up-to), not a cut; using less than a share of a cost stays a cut
+    ("the estimator reaches an error rate of less than 6% on held-out outages", [("score", "increase")]),
+    ("the topic model exhibited a low proportion of outlier topics (less than 20%)", [("other", "increase")]),
+    ("adaptation requiring less than 0.1% pre-training tokens", [("reduction", "decrease")]),
+    ("the precomputation can be done with less than 0.3% of the originally stipulated number of hidden vectors", [("reduction", "decrease")]),
 ]
 
 
