@@ -33,7 +33,10 @@ _REDUCE = re.compile(
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",
     re.I,
 )
-_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|more\b|\befficien\w*", re.I)
+_IMPROVE = re.compile(r"improv\w*|gains?\b|\blift\w*|\brais(?:e|es|ed|ing)\b|outperform\w*|increas\w*|higher|better|boost\w*|surpass\w*|enhanc\w*|\+\s*$|exceed\w*|\befficien\w*", re.I)
+# "more" says a gain only right after the number ("34.5% more accurate than", "60% more PSMs"), not as a bound
+# ("more than 50x") or further back ("remains more challenging with correlations up to r=0.70").
+_MORE_NEXT = re.compile(r"^\s*(?:[\w\-]+\s+)?more\b(?!\s+than\b)", re.I)
 _SCORE = re.compile(r"achiev\w*|reach\w*|attain\w*|obtain\w*|record|scores?\b|accurac(?:y|ies)|top-1|BLEU|CIDEr|SARI|F1|EM\b", re.I)
 # Metrics whose level a number states when no other wording says what it is.
 _LEVEL_METRIC = re.compile(r"(?i:precision|recall|correlation|agreement)|\brates?\b|"
@@ -203,7 +206,7 @@ def _cue(window: str, unit: str) -> tuple[str, str] | None:
         return "other", "decrease"
     if _REDUCE.search(window):
         return "reduction", "decrease"
-    if _IMPROVE.search(window):
+    if _IMPROVE.search(window) or _MORE_NEXT.match(window):
         return "improvement", "decrease" if _ERROR.search(window) else "increase"
     if _SCORE.search(window):
         return "score", "increase"

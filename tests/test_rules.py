@@ -540,6 +540,13 @@ LABELS = [
     ("the topic model exhibited a low proportion of outlier topics (less than 20%)", [("other", "increase")]),
     ("adaptation requiring less than 0.1% pre-training tokens", [("reduction", "decrease")]),
     ("the precomputation can be done with less than 0.3% of the originally stipulated number of hidden vectors", [("reduction", "decrease")]),
+    # "more" is a gain right after the number, not an adjective further back
+    ("cortical thickness remains more challenging with correlations up to r=0.70", [("score", "increase")]),
+    ("the model solves 42% of images from the more challenging Tanks and Temples dataset", [("score", "increase")]),
+    ("analysis (attention patterns) confirms that CoT attention drops more in late layers for decorative tasks (33%) than faithful ones (20%)",
+     [("other", "increase")]),
+    ("parallel chains are up to 34.5% more accurate than the longest chain", [("improvement", "increase")]),
+    ("the search identifies 60 percent more PSMs than existing de novo methods", [("improvement", "increase")]),
 ]
 
 
