@@ -49,9 +49,9 @@ _QUALITY = re.compile(r"success|accuracy|performance|quality|correctness|recall|
 _CUT_TO = re.compile(r"\b(?:reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|drop(?:s|ped|ping)?)\b([^.;\d]{0,50}?)(?<!\bup )\bto\s+"
                      r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~|under\s+|below\s+|less\s+than\s+)?$", re.I)
 # "achieves a score of 85.15, surpassing the model it replaces (83.55)": a level with the baseline's own number.
-_VERSUS = re.compile(r"^[^.;\d]{0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
-                     r"(?!(?:[^.;\d]|(?<=[A-Za-z])\d)*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)(?:[^.;\d=)]|(?<=[A-Za-z])\d|\([A-Za-z][\w\-^@]*\s*=){0,50}\s*$", re.I)
-_VERSUS_NUMBER = re.compile(r"((?:[^.;\d]|(?<=\bvs)\.|(?<=[A-Za-z])\d){0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
+_VERSUS = re.compile(r"^(?:[^.;\d]|(?<=[A-Za-z])\d+){0,80}?\b(?:versus|vs\.?|compared\s+(?:to|with)|against|surpass\w*|outperform\w*)"
+                     r"(?!(?:[^.;\d]|(?<=[A-Za-z])\d+)*\b(?:by|while|reduc\w*|lower\w*|achiev\w*)\b)(?:[^.;\d=)]|(?<=[A-Za-z])\d+|\([A-Za-z][\w\-^@]*\s*=){0,50}\s*$", re.I)
+_VERSUS_NUMBER = re.compile(r"((?:[^.;\d]|(?<=\bvs)\.|(?<=[A-Za-z])\d+){0,140}?)(?<![\w.\-])(\d+(?:\.\d+)?)(?![\w.\-]*\d)(?!\s+[A-Z][a-z])\s*(\\?%)?")  # not a version ("Gemini 2.5 Flash")
 # Memory, storage, energy, compute and GPU time as amounts: "consuming merely 5.6 mJ", "a frame size of 43 KB",
 # "in just 0.1 GPU days" (SCHEMA: budgets).
 _BUDGET_UNIT = re.compile(r"^\s*(?:[KMGT]i?B|kJ|MJ|mJ|J|k?Wh|[mk]W|[GTP]FLOPs?|g\s+(?:of\s+)?CO2|GPU[- ]?(?:hours?|days?))\b(?![&/]|\s*/)(?!\s+(?:less|fewer|lower|smaller|reductions?|savings?|decrease|cut)\b)")
@@ -408,7 +408,7 @@ def _level_versus(text: str, q: Quantity, cue: tuple[str, str], before: str) -> 
     """A level followed by the level of what it beats ("0.9755 versus 0.9083", "68.0%, surpassing X (61.0%)")
     is a gain over that baseline, when it is the better one and no margin of its own follows ("(30.1) by +44.8")."""
     m = _VERSUS_NUMBER.match(text, q.end, min(len(text), q.end + 160))
-    if not m or not _VERSUS.match(m.group(1)) or bool(m.group(3)) != (q.unit == "%") or re.match(r"\W*\)?\s*by\b", text[m.end() : m.end() + 12]):
+    if not m or not _VERSUS.match(m.group(1)) or bool(m.group(3)) != (q.unit == "%") or re.match(r"\W*(?:[A-Za-z][\w\-]*\s*)?\)?\s*by\b", text[m.end() : m.end() + 24]):
         return cue
     other = float(m.group(2))
     error = bool(_ERROR.search(before[-40:] + m.group(1)[:30]))
