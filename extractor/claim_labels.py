@@ -175,6 +175,8 @@ _LESS_THAN = re.compile(r"\b(?:less|fewer|lower)\s+than\s*$", re.I)
 _COST_USE_LESS = re.compile(r"\b(?:requir|us|need|tak|consum|cost|spend|activat|updat|train)\w*\s+(?:only\s+)?(?:less|fewer)\s+than\s*$", re.I)
 _NEXT_SIGN = re.compile(r"\+\s?$")
 # A number written with a plus sign is a gain: "+2.4 macro F1", "(+3.41%)".
+_MINUS = re.compile(r"(?:^|[\s(\[:;,/])[-−]\s?$")
+_FELL_CUT = re.compile(rf"{_ERROR.pattern}|{_COST_NOUN.pattern}|hallucinat", re.I)  # what falling is a cut: "(-40% RMSE)", "(-12.3%) hallucinations"
 _PLUS = re.compile(r"(?:^|[\s(\[:;,/])\+\s?$")
 
 
@@ -315,6 +317,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
             cue = ("other", "increase") if _CHANGE_WORD.search(after[:30]) else ("improvement", "increase")  # "an 18x gap"
         if cue[0] in {"reduction", "improvement"} and q.baseline_value is None and (_FALL_AFTER.match(after) or _FALL_BEFORE.search(before)):
             cue = ("other", "decrease")  # "a merely ~0.6 point decrease in performance": a loss, not a cost cut
+        if cue[0] in {"improvement", "score"} and q.unit != "x" and q.baseline_value is None and _MINUS.search(before) \
+                and not _CORRELATION.search(before[-20:]) and not re.match(r"\s*(?:\\?%|pp)?\s*to\b", after):
+            # "(-40% RMSE)", "Gemini declines -4.8%": a number signed minus fell; an error or cost falling is a cut, a quality a loss
+            cue = ("reduction", "decrease") if _FELL_CUT.search(after[:30]) else ("other", "decrease")
         if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;

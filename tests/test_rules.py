@@ -554,6 +554,17 @@ LABELS = [
     ("the tool reaches a 96% F1-score in PHI detection, significantly outperforming Azure (91%)", [("improvement", "increase")]),
     ("StressRoBERTa achieves 82% F1-score, outperforming the best shared task system (79% F1) by 3 percentage points",
      [("score", "increase"), ("improvement", "increase")]),
+    # time the method adds is an overhead (other), not a speed-up; time it cuts stays one
+    ("the corrector reduces prediction errors by up to 100x while adding negligible inference time (under 5%)",
+     [("reduction", "decrease"), ("other", "increase")]),
+    ("the monitor increases mean latency by only 2.34%", [("other", "increase")]),
+    ("it reduces latency by 40% on edge devices", [("speedup", "decrease")]),
+    # a number signed minus fell: an error or cost falling is a cut, a quality falling a loss; a correlation keeps its sign
+    ("it achieves superior synthesis (+3.4 PSNR) and improved geometric reconstruction (-40% RMSE)",
+     [("improvement", "increase"), ("reduction", "decrease")]),
+    ("others falter; Qwen improves +7.0%, while Gemini declines -4.8%.", [("improvement", "increase"), ("other", "decrease")]),
+    ("we obtain competitive web-curated datasets in math (-8.0% relative to SOTA)", [("other", "decrease")]),
+    ("the fine-tuned model shows a reduction from 4.06 to 3.56 (-12.3%) hallucinations per story", [("improvement", "decrease"), ("reduction", "decrease")]),
 ]
 
 
