@@ -25,6 +25,11 @@ _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower
 _IN_TIME = re.compile(r"^\s*(?:in|of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,3}?(?:latency|run-?time|wall-?clock|(?:inference|training|decoding|"
                       r"computation|computing|running|execution|processing|generation|search|response|encoding|wall)\s+time)\b", re.I)
 _IN_SPEED = re.compile(r"^\s*in\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:speed|throughput|QPS|FPS|tokens?/s)\b", re.I)
+# A number a gap names: "accuracy deviations of up to 15%", "median score gap: 82.9%", "a minimal accuracy difference of 0.4mm";
+# a gap won over a baseline ("outperforms X with a gap of 5 points") stays a gain.
+_GAP_NAMED = re.compile(r"\b(?:(?:minimal|minimum|maximum|small|slight|negligible|marginal)\s+(?:[\w\-]+\s+)?differences?|gaps?|deviations?|discrepanc(?:y|ies)|"
+                        r"disparit(?:y|ies))\b(?:\s+[\w\-]+){0,4}?\s*(?:is|was|were|are|of|:|=)\s+(?:only\s+|just\s+|about\s+|up\s+to\s+|around\s+|over\s+|~)?$", re.I)
+_GAP_WON = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|widen|enlarg)\w*", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s", re.I)
@@ -321,6 +326,9 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
                 and not _CORRELATION.search(before[-20:]) and not re.match(r"\s*(?:\\?%|pp)?\s*to\b", after):
             # "(-40% RMSE)", "Gemini declines -4.8%": a number signed minus fell; an error or cost falling is a cut, a quality a loss
             cue = ("reduction", "decrease") if _FELL_CUT.search(after[:30]) else ("other", "decrease")
+        if q.baseline_value is None and q.unit != "x" and _GAP_NAMED.search(before) and not _GAP_WON.search(before):
+            # "accuracy deviations of up to 15%", "the minimum difference with a winner team is 6.46": a gap, not a level (SCHEMA `other`)
+            cue = ("other", "decrease" if re.search(r"\b(?:minimal|small|slight|negligible|marginal|only)\b", before[-60:], re.I) else "increase")
         if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;

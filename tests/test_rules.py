@@ -565,6 +565,16 @@ LABELS = [
     ("others falter; Qwen improves +7.0%, while Gemini declines -4.8%.", [("improvement", "increase"), ("other", "decrease")]),
     ("we obtain competitive web-curated datasets in math (-8.0% relative to SOTA)", [("other", "decrease")]),
     ("the fine-tuned model shows a reduction from 4.06 to 3.56 (-12.3%) hallucinations per story", [("improvement", "decrease"), ("reduction", "decrease")]),
+    # minutes, hours and days a whole run takes are a budget (other); seconds and milliseconds the inference level (score)
+    ("it is possible to map all up-projection neurons in less than 15 minutes with no parallelization", [("other", "decrease")]),
+    ("the attack is practical, requiring only about 5 minutes per submission", [("score", "decrease")]),
+    ("unsupervised hashing on COCO completes in under 2 minutes on a single GPU", [("other", "decrease")]),
+    ("the pipeline completes in 6.24s", [("score", "decrease")]),
+    # a number a gap, deviation or small difference names is `other`; a gap won over a baseline stays a gain
+    ("minor variations in prompt phrasing can lead to accuracy deviations of up to 15% for certain prompts", [("other", "increase")]),
+    ("it preserves similar quality with only a minimal accuracy difference of 0.4mm", [("other", "decrease")]),
+    ("the rubrics discriminated between high- and low-quality outputs (median score gap: 82.9%)", [("other", "increase")]),
+    ("our model outperforms the baseline with a gap of 5.2 points", [("improvement", "increase")]),
 ]
 
 
