@@ -67,7 +67,7 @@ _CHANGE_WORD = re.compile(r"\b(?:gaps?|drops?|loss|differences?|shifts?|deviatio
 _COST = re.compile(r"budget|\$|dollars", re.I)
 _ERROR = re.compile(r"error|(?<![A-Za-z])(?:[gr]?FID|WER|CER|R?MSE|MAE|EER)|perplexity|\bloss", re.I)  # not the "wer" of "answer"
 # The phrase a number modifies ends at the first of these: "75% accuracy with only 5M parameters".
-_PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
+_PHRASE_END = re.compile(r",|;|\.\s|\b(?:and|but|with|while|compared|than|over|on|in|across|for|against|when|at|without)\b", re.I)
 _DEGRADE = re.compile(
     r"\b(?:loss|drop|degradation|decline)\s+(?:in|of)\s+(?:\w+\s+)?(?:quality|accuracy|performance)\b"
     r"|\b(?:quality|accuracy|performance|(?-i:m?AP(?:@?[\d.:]+)?|F1|BLEU|mIoU|PSNR|SSIM)|top-[15])\s+(?:loss|drops?|degradation|declines?|decreas\w*|falls?|fell)\b|\bdegrad\w*"

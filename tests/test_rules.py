@@ -575,6 +575,9 @@ LABELS = [
     ("it preserves similar quality with only a minimal accuracy difference of 0.4mm", [("other", "decrease")]),
     ("the rubrics discriminated between high- and low-quality outputs (median score gap: 82.9%)", [("other", "increase")]),
     ("our model outperforms the baseline with a gap of 5.2 points", [("improvement", "increase")]),
+    # "but" ends the phrase a number names, as "while" does
+    ("LLMs reach near-ceiling accuracy on related pairs (86.5%) but severe degradation on unrelated pairs", [("score", "increase")]),
+    ("Engrama scores 0.5367 globally but is the only system to score higher than full-context prompting", [("score", "increase")]),
 ]
 
 
