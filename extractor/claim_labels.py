@@ -30,6 +30,10 @@ _IN_SPEED = re.compile(r"^\s*in\s+(?:the\s+|its\s+)?(?:[\w\-]+\s+){0,2}?(?:speed
 _GAP_NAMED = re.compile(r"\b(?:(?:minimal|minimum|maximum|small|slight|negligible|marginal)\s+(?:[\w\-]+\s+)?differences?|gaps?|deviations?|discrepanc(?:y|ies)|"
                         r"disparit(?:y|ies))\b(?:\s+[\w\-]+){0,4}?\s*(?:is|was|were|are|of|:|=)\s+(?:only\s+|just\s+|about\s+|up\s+to\s+|around\s+|over\s+|~)?$", re.I)
 _GAP_WON = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|widen|enlarg)\w*", re.I)
+# A cost that grows is a cost added (SCHEMA `other`), not a gain: "increasing computation costs about fivefold".
+_COST_WORD = re.compile(r"\b(?:computation(?:al)?\s+costs?|compute\s+costs?|costs?|function\s+evaluations|NFEs?|FLOPs|overheads?|energy\s+consumption)\b", re.I)
+_CLAUSE_CUT = re.compile(r"[,;]|\.\s")
+_COST_UP = re.compile(r"\b(?:increas\w*|higher|more|additional|extra|grows?|inflat\w*)\b", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
 _FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s", re.I)
@@ -329,6 +333,10 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if q.baseline_value is None and q.unit != "x" and _GAP_NAMED.search(before) and not _GAP_WON.search(before):
             # "accuracy deviations of up to 15%", "the minimum difference with a winner team is 6.46": a gap, not a level (SCHEMA `other`)
             cue = ("other", "decrease" if re.search(r"\b(?:minimal|small|slight|negligible|marginal|only)\b", before[-60:], re.I) else "increase")
+        if cue == ("improvement", "increase") and q.baseline_value is None:
+            near = before[-50:] + " " + _CLAUSE_CUT.split(after, maxsplit=1)[0][:50]
+            if _COST_WORD.search(near) and _COST_UP.search(near) and not (_CUTS.search(near) or re.search(r"efficien|per\s", near, re.I)):
+                cue = ("other", "increase")  # "the response-generation cost is 9.2x higher", "a 7.6X increase in function evaluations": a cost added
         if cue[0] == "reduction" and (_TIME_CUT.match(after) or (q.unit != "abs" and _IN_TIME.match(after) and not _OTHER_METRIC_AFTER.match(after))):
             cue = ("speedup", "decrease")
         if cue[0] == "improvement" and _IN_COST.match(after):  # "a marginal increase of roughly 1% in parameters": a cost added;

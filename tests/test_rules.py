@@ -578,6 +578,11 @@ LABELS = [
     # "but" ends the phrase a number names, as "while" does
     ("LLMs reach near-ceiling accuracy on related pairs (86.5%) but severe degradation on unrelated pairs", [("score", "increase")]),
     ("Engrama scores 0.5367 globally but is the only system to score higher than full-context prompting", [("score", "increase")]),
+    # a cost that grows is a cost added (other), not a gain; a gain in cost-efficiency stays one
+    ("the sampler improves generation quality with only around 7.6X increase in function evaluations", [("other", "increase")]),
+    ("the variant shows no gains while increasing computation costs about fivefold", [("other", "increase")]),
+    ("this performance leap is achieved with a marginal 3.7% increase in FLOPs compared to V4", [("other", "increase")]),
+    ("it achieves 2.7x more accuracy points per kWh than o4-mini", [("improvement", "increase")]),
 ]
 
 
