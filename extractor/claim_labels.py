@@ -32,6 +32,8 @@ _GAP_NAMED = re.compile(r"\b(?:(?:minimal|minimum|maximum|small|slight|negligibl
 _GAP_WON = re.compile(r"\b(?:outperform|surpass|exceed|beat|improv|widen|enlarg)\w*", re.I)
 # A cost that grows is a cost added (SCHEMA `other`), not a gain: "increasing computation costs about fivefold".
 _COST_WORD = re.compile(r"\b(?:computation(?:al)?\s+costs?|compute\s+costs?|costs?|function\s+evaluations|NFEs?|FLOPs|overheads?|energy\s+consumption)\b", re.I)
+# How much likelier something is, is a finding of an analysis, not the method's gain: "1.29x more susceptible to persuasive attacks".
+_LIKELIER = re.compile(r"^\s*(?:times\s+)?(?:more|less)\s+(?:likely|susceptible|prone|vulnerable)\b", re.I)
 _CLAUSE_CUT = re.compile(r"[,;]|\.\s")
 _COST_UP = re.compile(r"\b(?:increas\w*|higher|more|additional|extra|grows?|inflat\w*)\b", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
@@ -333,6 +335,8 @@ def label_claims(text: str, quantities: list[Quantity]) -> list[ClaimLabel]:
         if q.baseline_value is None and q.unit != "x" and _GAP_NAMED.search(before) and not _GAP_WON.search(before):
             # "accuracy deviations of up to 15%", "the minimum difference with a winner team is 6.46": a gap, not a level (SCHEMA `other`)
             cue = ("other", "decrease" if re.search(r"\b(?:minimal|small|slight|negligible|marginal|only)\b", before[-60:], re.I) else "increase")
+        if cue[0] in {"improvement", "reduction"} and _LIKELIER.match(after):
+            cue = ("other", "increase" if cue[0] == "improvement" else "decrease")  # "over fifty times more likely to appear": a finding, not a gain
         if cue == ("improvement", "increase") and q.baseline_value is None:
             near = before[-50:] + " " + _CLAUSE_CUT.split(after, maxsplit=1)[0][:50]
             if _COST_WORD.search(near) and _COST_UP.search(near) and not (_CUTS.search(near) or re.search(r"efficien|per\s", near, re.I)):

@@ -583,6 +583,9 @@ LABELS = [
     ("the variant shows no gains while increasing computation costs about fivefold", [("other", "increase")]),
     ("this performance leap is achieved with a marginal 3.7% increase in FLOPs compared to V4", [("other", "increase")]),
     ("it achieves 2.7x more accuracy points per kWh than o4-mini", [("improvement", "increase")]),
+    # how much likelier something is, is a finding (other), not the method's gain
+    ("subordinated portrayals, which are over fifty times more likely to appear than dominant portrayals", [("other", "increase")]),
+    ("unstable trajectories remain 1.29x more susceptible to persuasive attacks", [("other", "increase")]),
 ]
 
 
