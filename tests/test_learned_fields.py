@@ -40,6 +40,37 @@ def test_features(title: str, text: str, present: list[str], absent: list[str]):
     assert not any(k in feats for k in absent)
 
 
+@pytest.mark.parametrize(
+    "title, text, named",
+    [
+        ("YOLO-Fruit: Apple Detection", "An improved detector.", "other"),  # a named family of one kind
+        ("SARIF: Segment Anything for Image Forensics", "We adapt it.", "encoder-decoder"),
+        ("Probing CLIP Features", "We probe them.", "encoder-only"),
+        ("Better Chain-of-Thought Prompting", "Instruction tuning.", None),  # wording cues name no family
+        ("A Hybrid Transformer", "It mixes attention.", None),
+        ("Distilling LLaMA into a CNN", "Two kinds in the title.", None),  # two kinds: the title does not decide
+        ("Efficient Detection", "A YOLO detector built on ResNet.", None),  # the text only
+    ],
+)
+def test_the_title_names_one_kind(title: str, text: str, named: str | None):
+    feats = paper_features(title, text)
+    assert [k for k in feats if k.startswith("tn:architecture=")] == ([f"tn:architecture={named}"] if named else [])
+
+
+def test_a_kind_named_in_the_title_decides_unless_the_rules_do():
+    model = LinearModel(("decoder-only", "other", "multiple"), {"bias:x": (0.0, 0.0, 0.0)}, (2.0, 0.0, 0.0), {})
+    assert fields.decide("architecture", model, {"tn:architecture=other": 1.0})[0] == "other"
+    assert fields.decide("architecture", model, {"tn:architecture=decoder-only": 1.0})[0] == "decoder-only"  # (the model's)
+    assert fields.decide("architecture", model, {"tn:architecture=other": 1.0, "rg:architecture=multiple": 1.0})[0] == "multiple"
+    assert fields.decide("architecture", model, {})[0] == "decoder-only"
+
+
+def test_the_title_kind_is_a_rule_not_a_weight():
+    rows = [paper_features("YOLO for Apples", "A detector."), paper_features("LLaMA for Law", "An LLM.")] * 2
+    model = fields.fit_field(rows, ["other", "decoder-only"] * 2, 0.5)
+    assert not any(k.startswith("tn:") for k in model.weights)
+
+
 def test_word_groups_are_l2_normalised_and_extra_features_pass_through():
     feats = paper_features("Two Words", "one two three", extra={"emb:0": 0.25})
     for prefix in ("t:", "a:"):
