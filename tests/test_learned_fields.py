@@ -30,6 +30,13 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("CLIP probes", "We probe CLIP and ViT-B/16 features.", ["fam:clip", "fam:vit", "fl:encoder-only"], ["fl:decoder-only"]),
         ("Prompting SAM", "Masks from the Segment Anything Model.", ["fam:sam", "fl:encoder-decoder"], []),
         ("A Gaussian Splatting Renderer", "3D Gaussian splatting of scenes.", ["fam:nerf", "mod:vision_3d", "ml:vision"], []),
+        # names inside a coined one, title-case phrases of case-sensitive families, methods outside the neural families
+        ("CellCLIP and AfriNLLB", "RetroMAE and CountingDINO.", ["fam:clip", "fam:t5", "fam:vit"], ["fam:gpt"]),
+        ("Dual-Stream Graph Neural Networks", "Normalizing Flows and Generative Adversarial Networks.", ["fam:gnn_words", "fam:gan_words"], []),
+        ("Shape Recognition by Dictionary Learning", "Spiking neurons; tensor factorization.", ["fam:signal_ml", "fam:snn"], ["fam:classical"]),
+        ("RAG for Question Answering", "Retrieval-augmented generation cuts hallucinations.", ["fam:rag", "fl:decoder-only"], []),
+        ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
+        ("Forecasting Load", "The MAE drops by 3%.", [], ["fam:vit"]),  # MAE the error, not the masked autoencoder
         # modality words: counted per entry and per domain
         ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
     ],
