@@ -64,12 +64,29 @@ def test_the_title_names_one_kind(title: str, text: str, named: str | None):
     assert [k for k in feats if k.startswith("tn:architecture=")] == ([f"tn:architecture={named}"] if named else [])
 
 
+@pytest.mark.parametrize(
+    "title, text, kind",
+    [
+        ("Better Image Editing", "An MLLM agent plans the edits; we fine-tune LLaVA.", "decoder-only"),
+        ("Better Image Editing", "A diffusion model edits; an MLLM plans.", None),  # two kinds
+        ("Better Image Editing", "A large language model plans the edits.", None),  # a wording cue only
+    ],
+)
+def test_the_only_kind_the_paper_names(title: str, text: str, kind: str | None):
+    feats = paper_features(title, text)
+    assert [k for k in feats if k.startswith("tk:architecture=")] == ([f"tk:architecture={kind}"] if kind else [])
+
+
 def test_a_kind_named_in_the_title_decides_unless_the_rules_do():
     model = LinearModel(("decoder-only", "other", "multiple"), {"bias:x": (0.0, 0.0, 0.0)}, (2.0, 0.0, 0.0), {})
     assert fields.decide("architecture", model, {"tn:architecture=other": 1.0})[0] == "other"
     assert fields.decide("architecture", model, {"tn:architecture=decoder-only": 1.0})[0] == "decoder-only"  # (the model's)
     assert fields.decide("architecture", model, {"tn:architecture=other": 1.0, "rg:architecture=multiple": 1.0})[0] == "multiple"
     assert fields.decide("architecture", model, {})[0] == "decoder-only"
+    other = LinearModel(("decoder-only", "other", "unspecified"), {"bias:x": (0.0, 0.0, 0.0)}, (0.0, 0.0, 2.0), {})
+    assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0})[0] == "decoder-only"
+    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0})[0] == "unspecified"  # only decoder-only so
+    assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0, "tn:architecture=other": 1.0})[0] == "other"
 
 
 def test_the_title_kind_is_a_rule_not_a_weight():

@@ -40,6 +40,9 @@ RULES_DECIDE = {"architecture": frozenset({"multiple", "encoder-only", "encoder-
 # CLIP, ViT; Mamba), that kind stands unless the rules decide: 5-fold CV on train 0.730 -> 0.730, own350
 # 0.757 -> 0.766, dev 0.767 -> 0.802 (as a learned weight instead: CV lower).
 TITLE_DECIDES = {"architecture": frozenset({"other", "encoder-only", "encoder-decoder", "state-space"})}
+# Where the paper names decoder-only families (GPT, LLaMA, an MLLM, a VLM) and no family of another kind, it is
+# decoder-only (SCHEMA.md): CV 0.753 -> 0.755, own350 0.797 -> 0.800, dev 0.802 -> 0.826, devgold 0.800.
+ONLY_KIND_DECIDES = {"architecture": frozenset({"decoder-only"})}
 READER_WEIGHT = 0.1  # of a standardised embedding unit against the words: 5-fold CV on train over 0.02-0.2
 READER_CACHE = DATA.parent.parent / "outputs" / "reader_cache.json"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -106,10 +109,12 @@ def _scanned(title: str, text: str) -> tuple[tuple[str, str], dict[bool, frozens
 def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: str) -> dict[str, float]:
     """log(1 + count) per table entry and per label; a title mention counts twice. Where the title names
     entries of one label only (wording cues aside), `tn:<group>=<label>`: a family named in the title is
-    what the paper is about far more often than one named in the text (`decide` reads it; not a weight)."""
+    what the paper is about far more often than one named in the text; where the whole paper does,
+    `tk:<group>=<label>` (`decide` reads both; they are not weights)."""
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
     titled: set[str] = set()
+    named: set[str] = set()
     cues = _cue_entries()
     lowered, present = _scanned(title, text)
     for name, label, cue, lower in _tables()[group]:
@@ -119,8 +124,10 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
         a, b = lowered if lower else (title, text)
         in_title = cue.count(a, kept)
         n = 2 * in_title + cue.count(b, kept)
-        if in_title and name not in cues:
-            titled.add(label)
+        if n and name not in cues:
+            named.add(label)
+            if in_title:
+                titled.add(label)
         if n:
             feats[name_prefix + name] = math.log1p(n)
             per_label[label] += n
@@ -129,6 +136,8 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
         feats[label_prefix + "top=" + per_label.most_common(1)[0][0]] = 1.0
     if len(titled) == 1:
         feats[f"tn:{group}={titled.pop()}"] = 1.0
+    if len(named) == 1:
+        feats[f"tk:{group}={named.pop()}"] = 1.0
     return feats
 
 
@@ -176,6 +185,8 @@ def decide(field: str, model: LinearModel, feats: Mapping[str, float], probs: Ma
     rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
     if rule is None:
         rule = next((r for r in TITLE_DECIDES.get(field, ()) if feats.get(f"tn:{field}={r}")), None)
+    if rule is None:
+        rule = next((r for r in ONLY_KIND_DECIDES.get(field, ()) if feats.get(f"tk:{field}={r}")), None)
     if rule is not None:
         return rule, probs.get(rule, 0.0)
     best = max(probs, key=probs.__getitem__)  # as `LinearModel.predict`
@@ -196,9 +207,9 @@ def _rows(examples: Sequence) -> list[dict[str, float]]:
 
 def _prune(rows: list[dict[str, float]], min_df: int = 2) -> list[dict[str, float]]:
     """Drop word features seen in fewer than `min_df` training papers: they only memorise a paper; and the
-    title's named kind (`tn:`), which `decide` reads as a rule."""
+    kinds named (`tn:`, `tk:`), which `decide` reads as rules."""
     df = Counter(k for r in rows for k in r)
-    return [{k: v for k, v in r.items() if (df[k] >= min_df or not k.startswith(("t:", "a:"))) and not k.startswith("tn:")} for r in rows]
+    return [{k: v for k, v in r.items() if (df[k] >= min_df or not k.startswith(("t:", "a:"))) and not k.startswith(("tn:", "tk:"))} for r in rows]
 
 
 def fit_field(rows: list[dict[str, float]], labels: list[str], c: float, meta: dict | None = None) -> LinearModel:
