@@ -85,7 +85,8 @@ def test_a_kind_named_in_the_title_decides_unless_the_rules_do():
     assert fields.decide("architecture", model, {})[0] == "decoder-only"
     other = LinearModel(("decoder-only", "other", "unspecified"), {"bias:x": (0.0, 0.0, 0.0)}, (0.0, 0.0, 2.0), {})
     assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0})[0] == "decoder-only"
-    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0})[0] == "unspecified"  # only decoder-only so
+    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0})[0] == "other"
+    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0, "rg:architecture=multiple": 1.0})[0] == "multiple"
     assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0, "tn:architecture=other": 1.0})[0] == "other"
 
 
