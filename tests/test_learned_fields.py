@@ -37,6 +37,7 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("Hyperdimensional Computing for LiDAR", "A neuro-fuzzy classifier.", ["fam:signal_ml", "tn:architecture=other"], []),
         ("RAG for Question Answering", "Retrieval-augmented generation cuts hallucinations.", ["fam:rag", "fl:decoder-only"], []),
         ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
+        ("Visual Autoregressive Modeling", "Next-scale prediction of images.", ["fam:var_gen", "tn:architecture=decoder-only"], []),
         ("Forecasting Load", "The MAE drops by 3%.", [], ["fam:vit"]),  # MAE the error, not the masked autoencoder
         # modality words: counted per entry and per domain
         ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
