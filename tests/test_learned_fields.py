@@ -30,6 +30,15 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("CLIP probes", "We probe CLIP and ViT-B/16 features.", ["fam:clip", "fam:vit", "fl:encoder-only"], ["fl:decoder-only"]),
         ("Prompting SAM", "Masks from the Segment Anything Model.", ["fam:sam", "fl:encoder-decoder"], []),
         ("A Gaussian Splatting Renderer", "3D Gaussian splatting of scenes.", ["fam:nerf", "mod:vision_3d", "ml:vision"], []),
+        # names inside a coined one, title-case phrases of case-sensitive families, methods outside the neural families
+        ("CellCLIP and AfriNLLB", "RetroMAE and CountingDINO.", ["fam:clip", "fam:t5", "fam:vit"], ["fam:gpt"]),
+        ("Dual-Stream Graph Neural Networks", "Normalizing Flows and Generative Adversarial Networks.", ["fam:gnn_words", "fam:gan_words"], []),
+        ("Shape Recognition by Dictionary Learning", "Spiking neurons; tensor factorization.", ["fam:signal_ml", "fam:snn"], ["fam:classical"]),
+        ("Hyperdimensional Computing for LiDAR", "A neuro-fuzzy classifier.", ["fam:signal_ml", "tn:architecture=other"], []),
+        ("RAG for Question Answering", "Retrieval-augmented generation cuts hallucinations.", ["fam:rag", "fl:decoder-only"], []),
+        ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
+        ("Visual Autoregressive Modeling", "Next-scale prediction of images.", ["fam:var_gen", "tn:architecture=decoder-only"], []),
+        ("Forecasting Load", "The MAE drops by 3%.", [], ["fam:vit"]),  # MAE the error, not the masked autoencoder
         # modality words: counted per entry and per domain
         ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
     ],
@@ -38,6 +47,55 @@ def test_features(title: str, text: str, present: list[str], absent: list[str]):
     feats = paper_features(title, text)
     assert all(k in feats for k in present), [k for k in present if k not in feats]
     assert not any(k in feats for k in absent)
+
+
+@pytest.mark.parametrize(
+    "title, text, named",
+    [
+        ("YOLO-Fruit: Apple Detection", "An improved detector.", "other"),  # a named family of one kind
+        ("SARIF: Segment Anything for Image Forensics", "We adapt it.", "encoder-decoder"),
+        ("Probing CLIP Features", "We probe them.", "encoder-only"),
+        ("Better Chain-of-Thought Prompting", "Instruction tuning.", None),  # wording cues name no family
+        ("A Hybrid Transformer", "It mixes attention.", None),
+        ("Distilling LLaMA into a CNN", "Two kinds in the title.", None),  # two kinds: the title does not decide
+        ("Efficient Detection", "A YOLO detector built on ResNet.", None),  # the text only
+    ],
+)
+def test_the_title_names_one_kind(title: str, text: str, named: str | None):
+    feats = paper_features(title, text)
+    assert [k for k in feats if k.startswith("tn:architecture=")] == ([f"tn:architecture={named}"] if named else [])
+
+
+@pytest.mark.parametrize(
+    "title, text, kind",
+    [
+        ("Better Image Editing", "An MLLM agent plans the edits; we fine-tune LLaVA.", "decoder-only"),
+        ("Better Image Editing", "A diffusion model edits; an MLLM plans.", None),  # two kinds
+        ("Better Image Editing", "A large language model plans the edits.", None),  # a wording cue only
+    ],
+)
+def test_the_only_kind_the_paper_names(title: str, text: str, kind: str | None):
+    feats = paper_features(title, text)
+    assert [k for k in feats if k.startswith("tk:architecture=")] == ([f"tk:architecture={kind}"] if kind else [])
+
+
+def test_a_kind_named_in_the_title_decides_unless_the_rules_do():
+    model = LinearModel(("decoder-only", "other", "multiple"), {"bias:x": (0.0, 0.0, 0.0)}, (2.0, 0.0, 0.0), {})
+    assert fields.decide("architecture", model, {"tn:architecture=other": 1.0})[0] == "other"
+    assert fields.decide("architecture", model, {"tn:architecture=decoder-only": 1.0})[0] == "decoder-only"  # (the model's)
+    assert fields.decide("architecture", model, {"tn:architecture=other": 1.0, "rg:architecture=multiple": 1.0})[0] == "multiple"
+    assert fields.decide("architecture", model, {})[0] == "decoder-only"
+    other = LinearModel(("decoder-only", "other", "unspecified"), {"bias:x": (0.0, 0.0, 0.0)}, (0.0, 0.0, 2.0), {})
+    assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0})[0] == "decoder-only"
+    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0})[0] == "other"
+    assert fields.decide("architecture", other, {"tk:architecture=other": 1.0, "rg:architecture=multiple": 1.0})[0] == "multiple"
+    assert fields.decide("architecture", other, {"tk:architecture=decoder-only": 1.0, "tn:architecture=other": 1.0})[0] == "other"
+
+
+def test_the_title_kind_is_a_rule_not_a_weight():
+    rows = [paper_features("YOLO for Apples", "A detector."), paper_features("LLaMA for Law", "An LLM.")] * 2
+    model = fields.fit_field(rows, ["other", "decoder-only"] * 2, 0.5)
+    assert not any(k.startswith("tn:") for k in model.weights)
 
 
 def test_word_groups_are_l2_normalised_and_extra_features_pass_through():

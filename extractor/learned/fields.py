@@ -7,7 +7,9 @@ Features of a paper (pure, `paper_features`):
   guesses one-hot, so the learned model starts from what the hand rules know;
 - `fam:`/`fl:` and `mod:`/`ml:` counts of named model families and modality words from
   `extractor/data/families.json` (YOLO -> other, ViT/CLIP -> encoder-only, LLaVA -> decoder-only ...),
-  per entry and summed per label: the annotators' knowledge as data.
+  per entry and summed per label: the annotators' knowledge as data;
+- `tn:`/`tk:` the one kind of family the title, or the whole paper, names (entries marked "cue" aside):
+  not weights but rules `decide` applies before the model (RULES_DECIDE, TITLE_DECIDES, ONLY_KIND_DECIDES).
 With the bundled model reading the abstract (`reader.py`), its embedding joins these features,
 standardised and weighted by READER_WEIGHT, in a second pair of models (`domain_reader.json`,
 `architecture_reader.json`); `--no-model` uses the first pair.
@@ -36,6 +38,14 @@ C = {"domain": 0.5, "architecture": 0.5}  # chosen by 5-fold CV on train (0.25-2
 # Where the rules name a specific kind other than decoder-only (a title "Decoder-Only or
 # Encoder-Decoder?", BERT, T5, Mamba), their answer stands: 5-fold CV on train 0.716 -> 0.732.
 RULES_DECIDE = {"architecture": frozenset({"multiple", "encoder-only", "encoder-decoder", "state-space", "hybrid"})}
+# Where the title names families of one kind only (`tn:`: YOLO, U-Net, NeRF, diffusion; SAM, DETR, Whisper;
+# CLIP, ViT; Mamba), that kind stands unless the rules decide: 5-fold CV on train 0.730 -> 0.730, own350
+# 0.757 -> 0.766, dev 0.767 -> 0.802 (as a learned weight instead: CV lower).
+TITLE_DECIDES = {"architecture": frozenset({"other", "encoder-only", "encoder-decoder", "state-space"})}
+# Where the paper names families of one kind only (GPT, LLaMA, an MLLM; a CNN or diffusion model; CLIP; Whisper),
+# that kind: decoder-only alone, CV 0.753 -> 0.755, own350 0.797 -> 0.800, dev 0.802 -> 0.826, devgold 0.800;
+# every kind, CV 0.758, own350 0.803, dev 0.837, devgold 0.800.
+ONLY_KIND_DECIDES = {"architecture": frozenset({"decoder-only", "other", "encoder-only", "encoder-decoder", "state-space"})}
 # Answer sets a field also fits on, beyond `train` (`Corpus.split`). Our own answers for 350 other
 # arXiv papers raise domain (expert-fold 5-fold CV over the 455 train papers, with the reader,
 # .866 -> .868; words only .842 -> .864; dev .837 -> .872) but not architecture (with the reader CV
@@ -53,6 +63,13 @@ def _tables() -> dict[str, list[tuple[str, str, Pruned, bool]]]:
     and only with the alternatives whose leading text the paper holds (`cues.Pruned`)."""
     return {group: [(name, e["label"], Pruned(e["pattern"], case=e.get("case", False)), not e.get("case"))
                     for name, e in entries.items()] for group, entries in _raw_tables().items()}
+
+
+@lru_cache(maxsize=1)
+def _cue_entries() -> frozenset[str]:
+    """The entries that are wording cues ("cue": true: "LLM", "hybrid", "compared") rather than a named
+    family or a modality: they do not count as the title naming one (`_counts`)."""
+    return frozenset(name for entries in _raw_tables().values() for name, e in entries.items() if e.get("cue"))
 
 
 @lru_cache(maxsize=1)
@@ -98,22 +115,37 @@ def _scanned(title: str, text: str) -> tuple[tuple[str, str], dict[bool, frozens
 
 
 def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: str) -> dict[str, float]:
-    """log(1 + count) per table entry and per label; a title mention counts twice."""
+    """log(1 + count) per table entry and per label; a title mention counts twice. Where the title names
+    entries of one label only (wording cues aside), `tn:<group>=<label>`: a family named in the title is
+    what the paper is about far more often than one named in the text; where the whole paper does,
+    `tk:<group>=<label>` (`decide` reads both; they are not weights)."""
     feats: dict[str, float] = {}
     per_label: Counter[str] = Counter()
+    titled: set[str] = set()
+    named: set[str] = set()
+    cues = _cue_entries()
     lowered, present = _scanned(title, text)
     for name, label, cue, lower in _tables()[group]:
         kept = cue.kept(present[lower])
         if not kept:
             continue
         a, b = lowered if lower else (title, text)
-        n = 2 * cue.count(a, kept) + cue.count(b, kept)
+        in_title = cue.count(a, kept)
+        n = 2 * in_title + cue.count(b, kept)
+        if n and name not in cues:
+            named.add(label)
+            if in_title:
+                titled.add(label)
         if n:
             feats[name_prefix + name] = math.log1p(n)
             per_label[label] += n
     feats.update({label_prefix + label: math.log1p(n) for label, n in per_label.items()})
     if per_label:
         feats[label_prefix + "top=" + per_label.most_common(1)[0][0]] = 1.0
+    if len(titled) == 1:
+        feats[f"tn:{group}={titled.pop()}"] = 1.0
+    if len(named) == 1:
+        feats[f"tk:{group}={named.pop()}"] = 1.0
     return feats
 
 
@@ -159,6 +191,10 @@ def decide(field: str, model: LinearModel, feats: Mapping[str, float], probs: Ma
     model's probability for the answer given (`probs`: the model's, when already computed)."""
     probs = model.probabilities(feats) if probs is None else probs
     rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
+    if rule is None:
+        rule = next((r for r in TITLE_DECIDES.get(field, ()) if feats.get(f"tn:{field}={r}")), None)
+    if rule is None:
+        rule = next((r for r in ONLY_KIND_DECIDES.get(field, ()) if feats.get(f"tk:{field}={r}")), None)
     if rule is not None:
         return rule, probs.get(rule, 0.0)
     best = max(probs, key=probs.__getitem__)  # as `LinearModel.predict`
@@ -178,9 +214,10 @@ def _rows(examples: Sequence) -> list[dict[str, float]]:
 
 
 def _prune(rows: list[dict[str, float]], min_df: int = 2) -> list[dict[str, float]]:
-    """Drop word features seen in fewer than `min_df` training papers: they only memorise a paper."""
+    """Drop word features seen in fewer than `min_df` training papers: they only memorise a paper; and the
+    kinds named (`tn:`, `tk:`), which `decide` reads as rules."""
     df = Counter(k for r in rows for k in r)
-    return [{k: v for k, v in r.items() if df[k] >= min_df or not k.startswith(("t:", "a:"))} for r in rows]
+    return [{k: v for k, v in r.items() if (df[k] >= min_df or not k.startswith(("t:", "a:"))) and not k.startswith(("tn:", "tk:"))} for r in rows]
 
 
 def fit_field(rows: list[dict[str, float]], labels: list[str], c: float, meta: dict | None = None) -> LinearModel:
