@@ -132,7 +132,9 @@ def open_fields(title: str, text: str) -> set[str]:
     return fields
 
 
-_TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)
+_TASK_SPLIT = re.compile(r"\s+(?:for|towards?|via|with|using|through|by|based\s+on|in|on|of|from)\s+|:\s+|,\s+|\?\s*", re.I)
+# Where the object of "for" ends: a subtitle, a question, or the means ("by", "using", "Based on").
+_MEANS = re.compile(r"[:?]|\s(?:by|via|with|using|through|[Bb]ased\s+on)\s")
 # Titles lead with a gerund the task drops ("Understanding X") or turns into a noun ("Generating X" -> "X generation").
 _META_GERUNDS = re.compile(
     r"^(?:understanding|revisiting|rethinking|improving|exploring|unlocking|enhancing|boosting|empowering|advancing|towards?|on|"
@@ -203,8 +205,8 @@ def _title_phrases(title: str) -> tuple[str, ...]:
     if verb and len(body[verb.end() :].split()) >= 2:
         body = body[verb.end() :]  # "Intrinsic Dimensionality Explains the Effectiveness of ..."
     parts = [_as_task(p) for p in _TASK_SPLIT.split(body) if p and p.strip()]
-    m = re.search(r"\s(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
-    target = _as_task(re.split(r"[:?]|\s(?:by|via|with|using|through)\s", m.group(1))[0]) if m else ""  # not the means, nor a subtitle
+    m = re.search(r"(?<!based)\s(?:for|towards?|in|on)\s+(.+)$", body, re.I) or _META_OF.search(body)
+    target = _as_task(_MEANS.split(m.group(1))[0]) if m else ""  # not the means, nor a subtitle
     ordered = ([target] if len(target.split()) >= 2 else []) + [p for p in parts if len(p.split()) >= 2] + parts + [_as_task(body)]
     out: list[str] = []
     for phrase in ordered:

@@ -41,9 +41,22 @@ def test_gather_proposes(title: str, abstract: str, expected: str, source: str):
     ("in llms", ""),  # a fragment, not a noun phrase
     ("a b c d e f g h i j k", ""),  # too long to be a task
     ("kv cache compression for", "kv cache compression"),  # a trailing small word is dropped
+    ("while multimodal llms", ""),  # "While multimodal LLMs excel, ...": a subordinate clause, not the subject
+    ("although retrieval", ""),
 ])
 def test_cut_keeps_the_noun_phrase(fragment: str, expected: str):
     assert learned._cut(fragment) == expected
+
+
+@pytest.mark.parametrize("phrase,generic", [
+    ("megrez2 technical report", 2 / 3),  # a report's title names the paper, not its task
+    ("a causality perspective", 1 / 3),
+    ("speech recognition", 0.0),
+])
+def test_generic_words_counted(phrase: str, generic: float):
+    c = learned.TaskCandidate(phrase, {"rule"}, 0)
+    f = learned.features(c, phrase, "", learned._counts(""), set(), [c])
+    assert abs(f["generic_frac"] - generic) < 1e-9
 
 
 def test_shipped_artefact_loads_and_answers_best_first():

@@ -791,3 +791,17 @@ def test_evidence_is_always_a_verbatim_slice(parts: list[str]):
     result = extract_paper(Paper(id="h", title="T", abstract=abstract), None, Settings(use_model=False))
     for c in result.extraction.claims:
         assert abstract[c.evidence_start : c.evidence_end] == c.evidence
+
+
+# "based on" names the means like "using"/"via": the title phrase and the object of "for" stop before it.
+BASED_ON_TITLES = [
+    ("Small Target Detection Based on Mask-Enhanced Attention Fusion of Visible and Infrared Images", "small target detection"),
+    ("A Robust Chinese Error Correction Solution Based on Large Models", "robust chinese error correction solution"),
+    ("SegTool: A Framework for Interactive Video Instance Segmentation Based on SAM2", "interactive video instance segmentation"),
+    ("Image Quality Assessment Using Vision Transformers", "image quality assessment"),  # unchanged: "using" already split
+]
+
+
+@pytest.mark.parametrize(("title", "first"), BASED_ON_TITLES)
+def test_task_stops_before_based_on(title: str, first: str) -> None:
+    assert task_candidates(title)[0] == first

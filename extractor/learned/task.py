@@ -30,7 +30,8 @@ _STOP = frozenset("a an the of for in on with via to and or by from using throug
 # Words that say nothing about which task: a phrase made of them is rarely the answer.
 _GENERIC = frozenset("model models method methods approach approaches framework frameworks paper work study system systems "
                      "results performance technique techniques strategy strategies novel new efficient effective simple "
-                     "analysis towards role impact case lessons insights improved improving better".split())
+                     "analysis towards role impact case lessons insights improved improving better report technical overview perspective "
+                     "perspectives".split())
 _TASK_HEAD = re.compile(r"(?:tion|sion|ment|ing|ance|ence|ysis|ity|ness|modeling|learning|qa|search|retrieval|reasoning|"
                         r"generation|detection|recognition|translation|inference|tuning|training|understanding)$")
 # Where a phrase taken from the abstract ends: punctuation, a relative clause, the means, a verb.
@@ -57,7 +58,7 @@ _SUBJECT = re.compile(r"^\s*(?:(?:recent|recently|in recent years|nowadays|curre
                       r"shows?|continues?|became|holds?|promises?|provides?|benefits?|allows?)\b)")
 # Words a phrase from the abstract must not start with: it would be a fragment, not a noun phrase.
 _BAD_START = frozenset("in of on for to with by from and or as at into via than that which it they we this these "
-                       "how what when why whether our their its".split())
+                       "how what when why whether our their its while although though whereas".split())
 
 
 # Patterns the hot loops use, compiled here rather than looked up in `re`'s cache at every call.
