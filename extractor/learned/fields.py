@@ -46,6 +46,7 @@ TITLE_DECIDES = {"architecture": frozenset({"other", "encoder-only", "encoder-de
 # that kind: decoder-only alone, CV 0.753 -> 0.755, own350 0.797 -> 0.800, dev 0.802 -> 0.826, devgold 0.800;
 # every kind, CV 0.758, own350 0.803, dev 0.837, devgold 0.800.
 ONLY_KIND_DECIDES = {"architecture": frozenset({"decoder-only", "other", "encoder-only", "encoder-decoder", "state-space"})}
+_DECIDERS = (("rg", RULES_DECIDE), ("tn", TITLE_DECIDES), ("tk", ONLY_KIND_DECIDES))
 # Answer sets a field also fits on, beyond `train` (`Corpus.split`). Our own answers for 350 other
 # arXiv papers raise domain (expert-fold 5-fold CV over the 455 train papers, with the reader,
 # .866 -> .868; words only .842 -> .864; dev .837 -> .872) but not architecture (with the reader CV
@@ -190,11 +191,8 @@ def decide(field: str, model: LinearModel, feats: Mapping[str, float], probs: Ma
     """The model's answer, or the rules' where they name a kind they are reliable on; with the
     model's probability for the answer given (`probs`: the model's, when already computed)."""
     probs = model.probabilities(feats) if probs is None else probs
-    rule = next((r for r in RULES_DECIDE.get(field, ()) if feats.get(f"rg:{field}={r}")), None)  # (one `rg:` guess a field)
-    if rule is None:
-        rule = next((r for r in TITLE_DECIDES.get(field, ()) if feats.get(f"tn:{field}={r}")), None)
-    if rule is None:
-        rule = next((r for r in ONLY_KIND_DECIDES.get(field, ()) if feats.get(f"tk:{field}={r}")), None)
+    # the first that holds of: the rules' guess, the one kind the title names, the one kind the paper names (one of each a field)
+    rule = next((r for prefix, kinds in _DECIDERS for r in kinds.get(field, ()) if feats.get(f"{prefix}:{field}={r}")), None)
     if rule is not None:
         return rule, probs.get(rule, 0.0)
     best = max(probs, key=probs.__getitem__)  # as `LinearModel.predict`
