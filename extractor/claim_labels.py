@@ -136,7 +136,7 @@ _RANK = re.compile(r"^(?:st|nd|rd|th)?\s*(?:place|position)\b|\brank\w*\s*$|\bpl
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 # A speed or time level reached (no baseline) is a score: "13.2 fps", "latency of under 1 second".
 _RATE_UNIT = re.compile(r"^\s*(?:fps|frames?\s+per\s+second|(?:tokens?|images?|samples?|queries|it)/s\b|tokens?\s+per\s+second)", re.I)
-_TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?)", re.I)
+_TIME_UNIT = re.compile(r"^\s*(?:ms\b|milliseconds?|seconds?\b|s\b|s/|minutes?|hours?|days?\b)", re.I)
 # Minutes, hours and days a whole run takes are a budget (SCHEMA: `other`): "in less than 15 minutes with no
 # parallelization", "requiring only about 5 minutes and $1"; a time per item stays a level ("10 minutes per km²").
 _FROM_TIME = re.compile(r"\bfrom\s+(?:more\s+than\s+|over\s+|about\s+|~)?[\d.,]+\s*(?:ms|milliseconds?|seconds?|s|minutes?|mins?|hours?|h|days?)\s+to\s+(?:as\s+\w+\s+as\s+|about\s+|~|under\s+|less\s+than\s+)?$", re.I)

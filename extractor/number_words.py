@@ -55,6 +55,15 @@ _RANK = re.compile(
 # "first" and "second" are common words.
 _RANK_START = re.compile(r"r(?<=\br)ank|p(?<=\bp)lac|f(?<=\bf)irst|s(?<=\bs)econd|t(?<=\bt)hird|f(?<=\bf)ourth|f(?<=\bf)ifth")
 
+# A time a run takes, written in words: "in four days", "in less than a second", "within one minute", "under one
+# second" ("a" only after a bound: "in a second stage" is an ordinal). The number word alone is the span, so the
+# unit stays in the text after it, where the labels read it (seconds a level, days a budget).
+_TIME_WORD = re.compile(
+    rf"\b(?:in|within|under|takes?|taking|took)\s+(?P<q>(?:only|just|about|approximately|around|roughly|less\s+than|under)\s+)?"
+    rf"(?P<n>{_CARD_HYPHEN}|one|(?<=than\s)an?|(?<=under\s)an?|(?<=within\s)an?)\s+(?:GPU[- ])?(?:seconds?|minutes?|hours?|days?)\b",
+    re.I,
+)
+
 _QUALIFIER = {"at least": "at-least", "over": "at-least", "more than": "at-least", "about": "about", "nearly": "about",
               "roughly": "about", "almost": "about", "approximately": "about", "around": "about", "less than": "up-to", "under": "up-to"}
 
@@ -83,6 +92,7 @@ _NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _SIXTHS: ("sixth", "third", "quarter", "fifth", "tenth"),
     _DIGIT_FRACTION: ("/",),
     _RANK: ("first", "second", "third", "fourth", "fifth"),
+    _TIME_WORD: ("second", "minute", "hour", "day"),
 }
 
 
@@ -114,6 +124,11 @@ def find_word_numbers(text: str) -> list[tuple[float, float | None, str, str, in
         out.append((_share(f"{m.group('n')} {m.group('d')}"), _share(f"{m.group('m')} {m.group('e')}"), "%", "exact", m.start(), m.end()))
     for m in _matches(_DIGIT_FRACTION, text, lowered):
         out.append((round(100 * int(m.group("a")) / int(m.group("d")), 1), None, "%", "exact", m.start("a"), m.end()))
+    for m in _matches(_TIME_WORD, text, lowered):
+        n = m.group("n").lower()
+        value = 1.0 if n in {"a", "an", "one"} else _card(n)
+        bound = _QUALIFIER.get(re.sub(r"\s+", " ", (m.group("q") or "").strip().lower()), "exact")
+        out.append((value, None, "abs", bound, m.start("n"), m.end("n")))
     for m in _matches(_RANK, text, lowered):
         group = "w" if m.group("w") else "w2" if m.group("w2") else "w3"
         out.append((float(ORDINALS[m.group(group).lower()]), None, "abs", "exact", m.start(group), m.end(group)))

@@ -109,6 +109,9 @@ QUANTITIES = [
     ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
     ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    # a time a run takes, in words ("a" only after a bound: "in a second stage" is an ordinal)
+    ("it trains on one GPU in four days and stylizes in less than a second, within one minute in a second stage",
+     [(4, None, "abs", "exact"), (1, None, "abs", "up-to"), (1, None, "abs", "up-to")]),
     # absolute levels reached: named before with "of", "=", a verb of reaching, or a speed/time unit after
     ("it runs at 13.2 fps with a latency as low as 289ms and a PDMS of 90.3", [(13.2, None, "abs", "exact"), (289, None, "abs", "up-to"), (90.3, None, "abs", "exact")]),
     ("SSIM = 0.920 and Cohen's d = 0.504 with k=2; TDT achieves 0.855 AUROC and 0.285 mAP50", [(0.92, None, "abs", "exact"), (0.504, None, "abs", "exact"), (0.855, None, "abs", "exact"), (0.285, None, "abs", "exact")]),
@@ -585,6 +588,9 @@ LABELS = [
     ("it achieves 2.7x more accuracy points per kWh than o4-mini", [("improvement", "increase")]),
     # how much likelier something is, is a finding (other), not the method's gain
     ("subordinated portrayals, which are over fifty times more likely to appear than dominant portrayals", [("other", "increase")]),
+    # time in words: days of training a budget, a second per scene a level
+    ("trained on a single A100 in four days", [("other", "decrease")]),
+    ("it renders in less than a second", [("score", "decrease")]),
     ("unstable trajectories remain 1.29x more susceptible to persuasive attacks", [("other", "increase")]),
 ]
 
