@@ -109,6 +109,9 @@ QUANTITIES = [
     ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
     ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
+    ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
+     [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
     # a time a run takes, in words ("a" only after a bound: "in a second stage" is an ordinal)
     ("it trains on one GPU in four days and stylizes in less than a second, within one minute in a second stage",
      [(4, None, "abs", "exact"), (1, None, "abs", "up-to"), (1, None, "abs", "up-to")]),
