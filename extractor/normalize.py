@@ -45,10 +45,11 @@ _RESIDUE = re.compile(
     r"|(?<![A-Za-z])(?P<sim>sim\s?)(?=[\d.])"
     r"|(?<=[A-Za-z)}])(?P<tie>~)(?=[A-Za-z(\\])|(?<=\d)(?P<unit_tie>~)(?=[A-Za-z]{2})"  # "Table~1", "0.4~mm": a non-breaking space
     r"|(?P<newline>[ \t]*\r?\n[ \t]*)"
+    r"|(?:(?<=[=<>≤≥$])|(?<=[=<>≤≥]\s)|(?<=\d[-–]))(?P<lead_dot>\.)(?=\d)"  # "ρ= .81", "R^2 = .68-.84": decimals without their leading zero
 )
 # Where a piece of residue can start: every alternative of _RESIDUE starts at one of these. Matching
 # _RESIDUE only there finds the same pieces as scanning with it, about three times faster.
-_STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times")
+_STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times|(?<=[=<>≤≥$])\.|(?<=[=<>≤≥]\s)\.|(?<=\d[-–])\.")
 
 
 def _residues(raw: str) -> Iterator[re.Match[str]]:
@@ -133,13 +134,13 @@ def _replacement(m: re.Match[str], dollars: set[int], closers: set[int], in_math
         if m.start() in closers or in_math:
             return "", "open" if m.group(0) == "{" else "close"
         return m.group(0), ""
-    return {"dollar": "$", "times": "×", "sim": "~"}.get(kind or "", " "), ""  # a hard line break or a tie is a space
+    return {"dollar": "$", "times": "×", "sim": "~", "lead_dot": "0."}.get(kind or "", " "), ""  # a hard line break or a tie is a space
 
 
 # Where residue other than a hard line break may start (more places than it does start): an abstract
 # holding none of these (most arXiv ones) needs only its line breaks read as spaces (`_line_breaks`).
-_NOT_LINE_BREAK = re.compile(r"[\\{}$~]|(?<![A-Za-z])sim|(?<=\d)times|(?<=\d\s)times")
-_NOT_LINE_BREAK_STARTS = re.compile(r"[\\{}$~]|sim|times")  # tried only there: "sim" and "times" are common words
+_NOT_LINE_BREAK = re.compile(r"[\\{}$~]|(?<![A-Za-z])sim|(?<=\d)times|(?<=\d\s)times|[=<>≤≥$]\s?\.\d|(?<=\d)[-–]\.\d")
+_NOT_LINE_BREAK_STARTS = re.compile(r"[\\{}$~=<>≤≥\-–]|sim|times")  # tried only there: "sim" and "times" are common words
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 

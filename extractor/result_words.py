@@ -144,7 +144,7 @@ _ONLY_BEFORE = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?total\b|\s*(?:\w+\s+)?(?:cross-?\s?valid|(?-i:CV)\b)", re.I)
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
-    r"\bp\s*[<>=≤≥]\s*$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
+    r"\bp\s*[<>=≤≥]\s*(?:[<>≤≥]\s*)?$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
     r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*(?:%|pp)?\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(

@@ -19,6 +19,7 @@ from extractor.schema import Paper
 
 RESIDUE = [
     (r"up to 20.6times faster", "up to 20.6× faster"),
+    (r"($ρ= .81$), R^2 = .68-.84, p<.05, 3.5 and .5 x", "(ρ= 0.81), R^2 = 0.68-0.84, p<0.05, 3.5 and .5 x"),
     (r"a merely sim0.6 point decrease", "a merely ~0.6 point decrease"),
     (r"sim7\% fewer", "~7% fewer"),
     (r"2.4 sim 6.5 times", "2.4 ~6.5×"),
@@ -109,6 +110,8 @@ QUANTITIES = [
     ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
     ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    # decimals written without their leading zero ("ρ= .81", "$R^2 = .68$-$.84$"); p-values stay statistics ("p = <.001")
+    (r"consistent ($ρ= .81$ across 45 pairs) and ($R^2 = .68$-$.84$ across models), p = <.001", [(0.81, None, "abs", "exact"), (0.68, 0.84, "abs", "exact")]),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
