@@ -144,7 +144,7 @@ _QUANTITY = re.compile(
     r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-)"
     r"|(?:(?<=\.\d/)|(?<=\.\d\d/)|(?<=\.\d{3}/)|(?<=\.\d{4}/))(?=\d+\.\d))"  # "0.93/0.85/0.89": decimals split by slashes
     r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?(?:--|[-–~])\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
-    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
+    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?(?P<outof>\s?/\s?(?:100|10|5)(?![\d.,/]))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
 _QUANTITY_START = re.compile(r"[$\d]")
@@ -241,6 +241,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
             and (_DIMENSION_AFTER.match(text, m.end("a") + len(m.group("aunit") or "")) or _DIMENSION_AFTER.match(text, m.end("a")))
         ):
             continue  # "512 x 512", "64×64": a size
+        if m.group("outof") and not ("." in m.group("a") or (m.group("outof").strip(" /") == "100" and _number(m.group("a")) >= 10)):
+            continue  # "1/5 the memory", "3/10": a share (`number_words`), not a score out of a scale
         unit = _unit(m.group("unit") or m.group("aunit"))
         if unit == "abs" and _PLUS_MINUS_PERCENT.match(text, m.end()):
             unit = "%"  # "63.8 +/- 3.1% mAP": the spread's unit is the value's

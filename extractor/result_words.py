@@ -375,4 +375,5 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "flattening it (α< 1)": a setting of a parameter
     if not decimal and float(m.group("a").replace(",", "")) >= 1000 and re.match(r"\s?points\b", after):
         return False  # "each with 500,000 points": a count of points, not a gain in points
-    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")) or None
+    return bool(_ABS_AFTER.match(after) or _ABS_BEFORE.search(before) or _VERSUS_AFTER.match(after) or m.group("cur")
+                or m.groupdict().get("outof")) or None  # "a mean score of 54.1/100", "(4.548/5)": a score on a scale

@@ -112,6 +112,9 @@ QUANTITIES = [
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
     # decimals written without their leading zero ("ρ= .81", "$R^2 = .68$-$.84$"); p-values stay statistics ("p = <.001")
     (r"consistent ($ρ= .81$ across 45 pairs) and ($R^2 = .68$-$.84$ across models), p = <.001", [(0.81, None, "abs", "exact"), (0.68, 0.84, "abs", "exact")]),
+    # a score on a scale ("54.1/100", "4.548/5"); a share ("only 1/5 the memory") and "CIFAR-10/100" are not scores
+    ("LLMs reach a mean score of 54.1/100 and the best (4.548/5), with only 1/5 GPU memory on CIFAR-10/100",
+     [(54.1, None, "abs", "exact"), (4.548, None, "abs", "exact"), (20, None, "%", "exact")]),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
