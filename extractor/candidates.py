@@ -223,6 +223,22 @@ def _list_member(text: str, prev: Quantity | None, clause: Span, m: re.Match[str
     )
 
 
+# "from 0.66 to 0.70, 0.64 to 0.67", "from 51.56 to 39.82 before augmentation (and 51.56 to 43.59 after)": an "A to B"
+# listed right after a change is one too, though "from" is not repeated.
+_CHANGE_GAP = re.compile(r"(?:\s+[\w\-]+){0,4}?\s*(?:,|\()\s*(?:and\s+)?")
+
+
+def _next_change(text: str, prev: Quantity | None, clause: Span, m: re.Match[str]) -> bool:
+    return (
+        prev is not None
+        and prev.baseline_value is not None
+        and prev.clause == clause
+        and (m.group("sep") or "").strip() == "to"
+        and m.start() - prev.end < 60
+        and bool(_CHANGE_GAP.fullmatch(text, prev.end, m.start()))
+    )
+
+
 def _multiple_in_words(text: str, m: re.Match[str]) -> bool:
     """"by a factor of 15.6", "speedup of 3.2", "a 2.2 wall-clock speedup": a bare number that is a multiple."""
     before = text[max(0, m.start() - 40) : m.start()]
@@ -255,9 +271,11 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         clause = _enclosing(clauses, m.start())
         before = text[max(0, m.start() - 24) : m.start()]
         change = is_change(text, m, before)
+        next_change = not change and _next_change(text, prev, clause, m)
+        change = change or next_change
         verdict = is_result_number(text, m, unit)
         rule_result = bool(verdict) or (verdict is None and (
-            (change and marked_change(text, m)) or _list_member(text, prev, clause, m, unit)))
+            (change and marked_change(text, m)) or _list_member(text, prev, clause, m, unit) or next_change))
         if not rule_result and not keep_all:
             continue
         if change:

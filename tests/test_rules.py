@@ -115,6 +115,9 @@ QUANTITIES = [
     # a score on a scale ("54.1/100", "4.548/5"); a share ("only 1/5 the memory") and "CIFAR-10/100" are not scores
     ("LLMs reach a mean score of 54.1/100 and the best (4.548/5), with only 1/5 GPU memory on CIFAR-10/100",
      [(54.1, None, "abs", "exact"), (4.548, None, "abs", "exact"), (20, None, "%", "exact")]),
+    # an "A to B" listed right after a change is a change too, without its "from"; a plain range stays a range
+    ("WER falls from 51.56 to 39.82 before augmentation (and 51.56 to 43.59 after), mAP gains from 0.66 to 0.70, 0.64 to 0.67",
+     [(39.82, None, "abs", "exact"), (43.59, None, "abs", "exact"), (0.70, None, "abs", "exact"), (0.67, None, "abs", "exact")]),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
