@@ -139,12 +139,14 @@ def _enclosing(spans: Sequence[Span], pos: int) -> Span:
 _UNIT = (
     r"(?P<unit>\s?%|\s?pp\b|\s?p\.p\.|\s+percentage[\s-]+points?\b|\s?×|\s?[xX](?![A-Za-z0-9]|-ray)|\s?-?fold\b|(?:\s+|-)times\b|\s+percent\b)?"
 )
+# "from 112 to just 23 tokens", "from 3% to less than 1%": a bound word between "to" and the number reached.
+_TO_BOUND = r"(?:(?:just|only|merely|about|around|approximately|roughly|nearly|almost|under|below|less\s+than|over|above|more\s+than)\s+|~\s?)"
 _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
     r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-)"
     r"|(?:(?<=\.\d/)|(?<=\.\d\d/)|(?<=\.\d{3}/)|(?<=\.\d{4}/))(?=\d+\.\d))"  # "0.93/0.85/0.89": decimals split by slashes
     r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?(?:--|[-–~])\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
-    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<b>" + NUM + r"))?(?P<outof>\s?/\s?(?:100|10|5)(?![\d.,/]))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
+    r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<q>(?<=\sto\s)" + _TO_BOUND + r")?(?P<b>" + NUM + r"))?(?P<outof>\s?/\s?(?:100|10|5)(?![\d.,/]))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).
 _QUANTITY_START = re.compile(r"[$\d]")
@@ -281,7 +283,8 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         if change:
             # "from A to B" is one claim: value B, baseline A
             start = m.start("b")
-            found.append(Quantity(_number(m.group("b")), None, unit, "exact", start, m.end(), text[start : m.end()], clause,
+            bound = _bound(m.group("q")) if m.group("q") else "exact"
+            found.append(Quantity(_number(m.group("b")), None, unit, bound, start, m.end(), text[start : m.end()], clause,
                                   baseline=text[m.start("a") : m.end("aunit") if m.group("aunit") else m.end("a")],
                                   baseline_value=_number(m.group("a")), rule_result=rule_result))
             prev = found[-1] if rule_result else prev

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 # "ranging from 2.3 to 128.4 times" is a range, not a change.
-_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*)\s+from\s*$", re.I)
+# "from 28.9 to 5.6", "from around 55% to over 85%": where the baseline of a change starts.
+_FROM = r"\bfrom\s*(?:(?:around|about|approximately|roughly|nearly|almost|over|more\s+than)\s+|~\s?)?$"
+_RANGE_FROM = re.compile(r"\b(?:rang\w*|var\w*|spann\w*|spans?)\s+" + _FROM[2:], re.I)
 
 # What a bare number must be followed by to count as a measured result (else it is set-up).
 _METRICS = (
@@ -117,7 +119,7 @@ _RANK_ON = re.compile(r"(?:st|nd|rd|th)\s+(?:on|in|for|of|among|out\s+of|overall
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 # "from 28.9 to 5.6" after a verb of change is a result, whatever its unit.
 _FROM_TO_CHANGE = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:\b[ei]\.[ge]\.|[^.;]|\.(?=\d)){0,60}\bfrom\s*$"
+    r"\b(?:improv|reduc|increas|decreas|boost|rais|lower|cut|drop|declin|enhanc|lift)\w*\b(?:\b[ei]\.[ge]\.|[^.;]|\.(?=\d)){0,60}" + _FROM +
     r"|\bfrom\s*[\d.,]+%?\s+to\s+[\d.,]+%?\s*(?:,|and)\s+[^.;]{0,40}\bfrom\s*$",  # "... from 28.9 to 5.6 and quality from"
     re.I,
 )
@@ -235,7 +237,7 @@ def is_change(text: str, m: re.Match[str], before: str) -> bool:
         return True
     if sep != "to" or _RANGE_FROM.search(before):
         return False
-    return bool(re.search(r"\bfrom\s*$", before)) or marked_change(text, m)
+    return bool(re.search(_FROM, before)) or marked_change(text, m)
 
 
 def marked_change(text: str, m: re.Match[str]) -> bool:
@@ -251,7 +253,7 @@ def marked_change(text: str, m: re.Match[str]) -> bool:
         return False
     from_of = _FROM_OF.search(wide)
     return bool((from_of and not _RANGE_FROM.search(wide, 0, from_of.start() + 5)) or _CHANGE_PAREN.search(wide)
-                or _DELTA_AFTER.match(text, m.end()) or (re.search(r"\bfrom\s*$", wide) and "." in m.group("b")))
+                or _DELTA_AFTER.match(text, m.end()) or (re.search(_FROM, wide) and "." in m.group("b")))
 
 
 # "outperforming spaCy (74.3%), BioBERT (62.3%), RoBERTa (59.7%), and GLiNER (60.2%)": each number of such a list
@@ -333,7 +335,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False
     if "." in m.group("a") and _FROM_TAG_TO.search(text, max(0, m.start() - 150), m.start()):
         return True  # "the PTV Score was reduced from 1.544 (MAE) to 0.491", "F1 improved from 0.7692 in the zero-shot setting to 0.8619"
-    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]):
+    if _joined_by_to(m) and _FROM_TO_CHANGE.search(text[max(0, m.start() - 90) : m.start()]) \
+            and not _RANGE_FROM.search(text, max(0, m.start() - 40), m.start()):
         return True  # "reducing its size from 12B to 2B": a change, whatever its unit
     if _LEVEL_AFTER.match(after):
         return True  # "31 images/s" before "31 images"

@@ -118,6 +118,10 @@ QUANTITIES = [
     # an "A to B" listed right after a change is a change too, without its "from"; a plain range stays a range
     ("WER falls from 51.56 to 39.82 before augmentation (and 51.56 to 43.59 after), mAP gains from 0.66 to 0.70, 0.64 to 0.67",
      [(39.82, None, "abs", "exact"), (43.59, None, "abs", "exact"), (0.70, None, "abs", "exact"), (0.67, None, "abs", "exact")]),
+    # a bound on either end of a change ("from around 55% to over 85%", "from 112 to just 23"); "spans from roughly 10s to 30 mins" is a range
+    ("accuracy improves from around 55% to over 85%. Length drops from 112 to just 23 tokens. Error falls from 3% to less than 1%",
+     [(85, None, "%", "at-least"), (23, None, "abs", "exact"), (1, None, "%", "up-to")]),
+    ("improvements over datasets: video duration spans from roughly 10s to 30 mins", []),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
