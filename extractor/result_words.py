@@ -147,7 +147,7 @@ _SIZE_AFTER = re.compile(r"\s*(?:larger|bigger|the size)\b|\s+of\s+(?:the\s+)?to
 # Statistics and notation, never results: "p<0.05", "$40+$ datasets", "3D", "a 5-point scale".
 _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*(?:[<>≤≥]\s*)?$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
-    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\bCI\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*(?:%|pp)?\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
+    r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\b(?:CI|IQR)\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*(?:%|pp)?\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
 _NOT_A_RESULT_AFTER = re.compile(
     r"[dD]\b|\+?\$|-point\s+(?:\w+\s+)?(?:scales?|likert|ratings?)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
