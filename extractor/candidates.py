@@ -203,7 +203,9 @@ def _bound(before: str) -> str:
 
 # "flip rates of 0.800, 0.925, and 0.950", "by 9.1 points on X, 7.6 on Y": what may sit between two numbers of a list.
 _LIST_GAP = re.compile(
-    r"(?:\s?[A-Za-z][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5"
+    r"(?:\s?[A-Za-z°][\w@.\-+/^]{0,12})?"  # a unit or metric: "points", "mm", "mAP@0.5", "°"
+    r"(?:\s*\([^()]{1,25}\)(?=\s+(?:on|for|in|at)\s))?"  # "0.97 (±0.013) for whole organs", "0.7910 (Swahili) for Subtask 1"
+    r"(?:\s+[A-Za-z][\w-]{0,15}(?=\s+(?:on|for|in|at)\s))?"  # "13.59m outdoors in DeepMIMO"
     r"(?:\s+(?:on|for|in|at)\s+[^,;()<>=:]{1,40}?(?:\s*\([^()]{1,12}\)[^,;()<>=:]{1,30}?)?|\s+[A-Za-z][\w-]{0,15})?"  # "on GPQA", "indoors", "on the X (MML) CT dataset"
     r"(?:\s*\([^()]{1,25}\))?"  # "(A2G)"
     r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)(?:\$)?$"

@@ -122,6 +122,9 @@ QUANTITIES = [
     ("accuracy improves from around 55% to over 85%. Length drops from 112 to just 23 tokens. Error falls from 3% to less than 1%",
      [(85, None, "%", "at-least"), (23, None, "abs", "exact"), (1, None, "%", "up-to")]),
     ("improvements over datasets: video duration spans from roughly 10s to 30 mins", []),
+    # list members tagged before their phrase: "0.97 (±0.013) for whole organs, 0.96", "13.59m outdoors in X, and 3.45m"
+    ("DSC values of 0.97 (±0.013) for whole organs, 0.96 (±0.024) for tissue; an RMSE of 0.55m indoors, 13.59m outdoors in DeepMIMO, and 3.45m in ViWi",
+     [(0.97, None, "abs", "exact"), (0.96, None, "abs", "exact"), (0.55, None, "abs", "exact"), (13.59, None, "abs", "exact"), (3.45, None, "abs", "exact")]),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
