@@ -145,7 +145,7 @@ _QUANTITY = re.compile(
     # a sign is read off ("-2.94%", "(-0.408m"), not a hyphen inside a name ("GPT-4"); "2.01%/1.27%" are two numbers
     r"(?:(?<=%/)|(?<![\w.,\-/^×±@])|(?<=^-)|(?<=[\s(\[]-)|(?<=\bsub-)"
     r"|(?:(?<=\.\d/)|(?<=\.\d\d/)|(?<=\.\d{3}/)|(?<=\.\d{4}/))(?=\d+\.\d))"  # "0.93/0.85/0.89": decimals split by slashes
-    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?(?:--|[-–~])\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|[KMB])(?=\s+to\s+\d))?"
+    r"(?P<cur>\$)?(?P<a>" + NUM + r")(?P<aunit>\s?%|\s?×|[xX](?=\s?(?:--|[-–~])\s?\d|\s+to\s+\d)|\s?(?:[KMGT]?B|ms|s|h|[KMBGT]|dB|FPS|fps|[KMGT]?FLOPs)(?=\s+to\s+\d))?"
     r"(?:(?P<sep>\s?(?:->|→)\s?|\s?(?:--|-|–|~)\s?|\s+to\s+)(?P<q>(?<=\sto\s)" + _TO_BOUND + r")?(?P<b>" + NUM + r"))?(?P<outof>\s?/\s?(?:100|10|5)(?![\d.,/]))?" + _UNIT + r"(?!\d|(?<!%)(?<!\.\d)(?<!\.\d\d)(?<!\.\d{3})(?<!\.\d{4})/|(?<!%)/(?!\d+\.\d)|[.,]\d|\^)"
 )
 # Where a quantity can start: its currency sign or its first digit (`find_quantities` tries it only there).

@@ -227,7 +227,7 @@ _CHANGE_PAREN = re.compile(
     r"\b(?:improv|boost|increas|rais|doubl|tripl|outperform|reduc|lower|cut|lift|enhanc|elevat|drop|declin)\w*\b(?:[^.;()]|\.(?=\d)){0,90}\(\s*$", re.I
 )
 _RESTATED = re.compile(r"(?:[+\-−]|\bby\s+)\d[\d.]*\s?(?:%|pp|points?)?(?:\s+[\w@\-]+){0,5}\s*\(\s*$", re.I)
-_DELTA_AFTER = re.compile(r"\s*\(\s*[+\-−]\s?\d")
+_DELTA_AFTER = re.compile(r"\s?(?:dB|FPS|fps|ms|s|h|[KMGT]?B|G)?\s*\(\s*[+\-−]\s?\d")  # "16.12 to 17.70 (+9.80%)", "1.98dB to 3.35dB (+69.19%)"
 
 
 def is_change(text: str, m: re.Match[str], before: str) -> bool:

@@ -125,6 +125,9 @@ QUANTITIES = [
     # list members tagged before their phrase: "0.97 (±0.013) for whole organs, 0.96", "13.59m outdoors in X, and 3.45m"
     ("DSC values of 0.97 (±0.013) for whole organs, 0.96 (±0.024) for tissue; an RMSE of 0.55m indoors, 13.59m outdoors in DeepMIMO, and 3.45m in ViWi",
      [(0.97, None, "abs", "exact"), (0.96, None, "abs", "exact"), (0.55, None, "abs", "exact"), (13.59, None, "abs", "exact"), (3.45, None, "abs", "exact")]),
+    # a change whose two ends carry their unit: "from 8.21 G to 1.55 G", "from 8 FPS to 15 FPS", "SI-SDR 1.98dB to 3.35dB (+69.19%)"
+    ("reducing FLOPs from 8.21 G to 1.55 G. It increased the frame rate from 8 FPS to 15 FPS. SI-SDR 1.98dB to 3.35dB (+69.19%)",
+     [(1.55, None, "abs", "exact"), (15, None, "abs", "exact"), (3.35, None, "abs", "exact"), (69.19, None, "%", "exact")]),
     # a time a run takes, averaged: "in an average of 8.3 seconds", "within a mean of 2.55 hours"
     ("classification was completed in an average of 8.3 seconds; plans come within a mean of 2.55 hours",
      [(8.3, None, "abs", "exact"), (2.55, None, "abs", "exact")]),
