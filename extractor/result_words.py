@@ -149,6 +149,9 @@ _NOT_A_RESULT_BEFORE = re.compile(
     r"\bp\s*[<>=≤≥]\s*(?:[<>≤≥]\s*)?$|\barXiv:\s*$|\b(?:at|@)\s+(?:an?\s+)?(?:IoU|intersection\s+over\s+union(?:\s*\(IoU\))?)\s*(?:threshold\s*)?(?:of\s*|=\s*)?$"
     r"|\bp-values?\s*(?:of\s*)?[<>=≤≥]?\s*$|\b(?:CI|IQR)\s*[\[(:,]?\s*(?:[+-]?[\d.]+\s*(?:%|pp)?\s*[,–-]\s*)?[+-]?$|(?:±|\+/-|\+-)\s*$|\btop\s$", re.I
 )
+# The overlap a detection must reach to count, named right before the number: a setting of the metric, not a level.
+_IOU_THRESHOLD = re.compile(r"(?:\b(?:at|on|for)\s+|@\s*|,\s*)(?:IoU|intersection[\s-]+over[\s-]+union)(?:\s*\(IoU\))?\s*"
+                            r"(?:(?:range|threshold)\s*)?(?:of\s*|=\s*|>=?\s*|≥\s*)?$", re.I)
 _NOT_A_RESULT_AFTER = re.compile(
     r"[dD]\b|\+?\$|-point\s+(?:\w+\s+)?(?:scales?|likert|ratings?)|\s?CI\b|\s+confidence\s+(?:interval|level|guarantee)|\s+Hausdorff", re.I
 )  # "95% Hausdorff distance" is HD95, a metric's name
@@ -320,6 +323,8 @@ def is_result_number(text: str, m: re.Match[str], unit: str) -> bool | None:
         return False  # "2.9 vs. 2.2", "outperforming X (75.3%)": the baseline's number
     if _NOT_A_RESULT_BEFORE.search(before) or _NOT_A_RESULT_AFTER.match(after):
         return False
+    if _IOU_THRESHOLD.search(text, max(0, m.start() - 50), m.start()):
+        return False  # "at Intersection over Union (IoU) of 0.5", "recall on IOU of 0.50:0.95", "(YOLOv11m, IoU = 0.5, ...)": a threshold
     if (_SPLIT_PAREN[0].search(before) and _SPLIT_PAREN[1].match(after)) or (unit == "%" and _SPLIT_PAREN[2].match(after)):
         return False  # "split into training (70%), testing (15%)", "IoU-based deduplication (30% threshold)": set-up
     if (_AT_IOU[0].search(before) and _AT_IOU[1].match(after)) or (_CONDITION[0].search(before) and _CONDITION[1].match(after)) or (

@@ -151,6 +151,8 @@ QUANTITIES = [
     # statistics and the baselines' own numbers are not claims
     ("a difference of 0.78 points (95% CI 0.69-0.87)", [(0.78, None, "abs", "exact")]),
     ("a median Dice coefficient of 0.79 [IQR: 0.77-0.81]", [(0.79, None, "abs", "exact")]),
+    ("a mean Average Precision of 0.984 at Intersection over Union (IoU) of 0.5; (YOLOv11m, IoU = 0.5); an IoU of 62.5%",
+     [(0.984, None, "abs", "exact"), (62.5, None, "%", "exact")]),
     ("outperforming geometric (75.3%) and learned (60.2%) methods", []),
     ("it improves over prior methods (6.1% increase in recall) and beats X (71.2%)", [(6.1, None, "%", "exact")]),
     ("it steps: 1) encode 2) decode", []),
