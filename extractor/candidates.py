@@ -181,6 +181,9 @@ _BOUNDS = (
 )
 
 
+_A_FACTOR_OF = re.compile(r"\s*\ba\s+factor\s+of\s*$", re.I)
+
+
 def _number(s: str) -> float:
     return float(s.replace(",", ""))
 
@@ -307,7 +310,7 @@ def find_quantities(text: str, keep_all: bool = False) -> list[Quantity]:
         if any(a < end and start < b for a, b in taken):
             continue
         before = text[max(0, start - 24) : start]
-        bound = bound if bound != "exact" else _bound(before)
+        bound = bound if bound != "exact" else _bound(_A_FACTOR_OF.sub("", before))  # "by up to a factor of two": up-to
         parts = unit == "x" and bool(_PARTS_FOLD.search(text[max(0, start - 70) : start]) or _CROSS_VALIDATION.match(text, end)
                                      or (_COPULA.search(text, max(0, start - 8), start) and _PARTS_AFTER.match(text, end))
                                      or _LARGER.match(text, end))  # "an order of magnitude larger than existing datasets"

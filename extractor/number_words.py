@@ -33,6 +33,8 @@ MAGNITUDES = {"an": 10, "one": 10, "two": 100, "three": 1000, "four": 10_000, "f
 _CARD = "|".join(sorted((re.escape(k) for k in CARDINALS), key=len, reverse=True))
 _CARD_HYPHEN = rf"(?:{_CARD})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
 _FOLD = re.compile(rf"\b(?P<n>{_CARD_HYPHEN})(?:[- ]?fold\b|\s+times\b(?!\s+(?:as\s+many|the\s+number|per|a\b|in\b|more\s+(?:data|examples|tokens|parameters))))", re.I)
+# "by a factor of two" (not when the digits restate it: "by a factor of eight (8×)").
+_FACTOR = re.compile(rf"\bfactor\s+of\s+(?P<n>{_CARD_HYPHEN})\b(?!\s*\(\s*\d)", re.I)
 _PERCENT = re.compile(rf"\b(?P<list>(?:(?:{_CARD_HYPHEN})\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+))*)(?P<n>{_CARD_HYPHEN})\s+percent\b", re.I)
 _MAGNITUDE = re.compile(r"\b(?P<n>an|one|two|three|four|five)\s+orders?\s+of\s+magnitude\b", re.I)
 _FRACTION = re.compile(
@@ -86,6 +88,7 @@ def _share(words: str) -> float:
 # for a word is far cheaper than running the pattern.
 _NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _FOLD: ("fold", "times"),
+    _FACTOR: ("factor",),
     _PERCENT: ("percent",),
     _MAGNITUDE: ("magnitude",),
     _FRACTION: ("half", "third", "quarter", "fourth", "fifth", "tenth"),
@@ -110,6 +113,8 @@ def find_word_numbers(text: str) -> list[tuple[float, float | None, str, str, in
     lowered = text.lower()
     for m in _matches(_FOLD, text, lowered):
         out.append((_card(m.group("n")), None, "x", "exact", m.start(), m.end()))
+    for m in _matches(_FACTOR, text, lowered):
+        out.append((_card(m.group("n")), None, "x", "exact", m.start("n"), m.end("n")))
     for m in _matches(_PERCENT, text, lowered):
         for part in re.finditer(_CARD_HYPHEN, m.group("list"), re.I):
             out.append((_card(part.group(0)), None, "%", "exact", m.start("list") + part.start(), m.start("list") + part.end()))

@@ -110,6 +110,7 @@ QUANTITIES = [
     ("using only a quarter of the parameters, or only 1/5 the total", [(25, None, "%", "exact"), (20, None, "%", "exact")]),
     ("reduces the gap by at least half the bias", [(50, None, "%", "at-least")]),
     ("over fifty times more likely", [(50, None, "x", "at-least")]),
+    ("it cuts memory by up to a factor of two and rank by a factor of eight (8×)", [(2, None, "x", "up-to"), (8, None, "x", "exact")]),
     # decimals written without their leading zero ("ρ= .81", "$R^2 = .68$-$.84$"); p-values stay statistics ("p = <.001")
     (r"consistent ($ρ= .81$ across 45 pairs) and ($R^2 = .68$-$.84$ across models), p = <.001", [(0.81, None, "abs", "exact"), (0.68, 0.84, "abs", "exact")]),
     # a score on a scale ("54.1/100", "4.548/5"); a share ("only 1/5 the memory") and "CIFAR-10/100" are not scores
