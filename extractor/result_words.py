@@ -101,12 +101,12 @@ _LEVEL_AFTER = re.compile(
     re.I,
 )
 _SECONDS = re.compile(r"\s?(?:seconds?|s)\b")
-_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:an?\s+(?:average|mean|median)\s+of\s+)?(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~|as\s+(?:fast|little)\s+as\s+)?$"
+_SECONDS_BEFORE = re.compile(r"\b(?:in|within|under|latency\s+of)\s+(?:only\s+|just\s+|under\s+|about\s+|approximately\s+|~|as\s+(?:fast|little)\s+as\s+)?$"
                              r"|\bto\s+as\s+fast\s+as\s+$", re.I)
 # "completes in under 2 minutes", "boosted to 95.16% within 30 minutes", "this step takes 36 hours": the time a run takes
 # (a budget when it is training); "acquired in under 4 minutes", "(50-170 minutes long)", "9.1 hours of video" are set-up.
 _LONG_TIME = (re.compile(r"(?<!acquired\s)(?<!recorded\s)(?<!collected\s)(?<!captured\s)(?<!\bin\s)\b(?:in|within|under|takes?|taking|took)\s+"
-                         r"(?:an?\s+(?:average|mean|median)\s+of\s+)?(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|roughly\s+|~|less\s+than\s+|under\s+)?$", re.I),
+                         r"(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|roughly\s+|~|less\s+than\s+|under\s+)?$", re.I),
               re.compile(r"\s?(?:minutes?|mins?|hours?|hrs?)\b(?!\s+(?:of|long)\b)", re.I))
 # "real-time previews (0.01s)", "in 4 steps (~8 seconds on H100)": a time in parentheses is the time a run takes
 # (minutes and hours there are lengths of data or training: "(50-170 minutes long)", "(~12h on RTX A6000").
