@@ -20,6 +20,7 @@ from extractor.learned.fields import paper_features
         ("Vector Graphics", "A text-to-vector graphics approach guided by text prompts.", ["mod:text_conditioned"], []),
         ("Editing Benchmark", "Instruction-based image editing; T2I models.", ["mod:text_conditioned"], []),
         ("Token Pruning", "Pruning visual tokens of VLMs for chart and GUI understanding.", ["mod:visual_language"], []),
+        ("Missing Modalities", "Robust to a missing modality.", ["mod:modality", "ml:multimodal"], []),
         # generative and face vision without a modality word: vision
         ("Diffusion Acceleration", "Caching for diffusion transformers and rectified flow.", ["mod:vision_generative", "ml:vision"], []),
         ("Motion In-Betweening", "Human motion generation; facial expression.", ["mod:vision_generative"], []),
