@@ -25,6 +25,8 @@ from extractor.learned.fields import paper_features
         ("Diffusion Acceleration", "Caching for diffusion transformers and rectified flow.", ["mod:vision_generative", "ml:vision"], []),
         ("Motion In-Betweening", "Human motion generation; facial expression.", ["mod:vision_generative"], []),
         ("Continual Learning", "Results on CIFAR-100.", ["mod:vision_generative"], []),
+        # "speech" and "segmentation" in terms of text: language
+        ("Hate Speech Detection", "Hate speech and part-of-speech tags; subword segmentation.", ["mod:language_terms", "ml:language"], []),
         ("Forecasting", "Traffic flow forecasting.", [], ["mod:vision_generative", "mod:audio_visual", "mod:visual_language"]),
     ],
 )
