@@ -72,6 +72,12 @@ def test_the_title_names_one_kind(title: str, text: str, named: str | None):
         ("Better Image Editing", "An MLLM agent plans the edits; we fine-tune LLaVA.", "decoder-only"),
         ("Better Image Editing", "A diffusion model edits; an MLLM plans.", None),  # two kinds
         ("Better Image Editing", "A large language model plans the edits.", None),  # a wording cue only
+        # prompt tuning of vision-language models names the CLIP kind: "VLM" there is no decoder-only one
+        ("Robust Prompt Tuning", "Prompt tuning adapts vision-language models (VLMs).", "encoder-only"),
+        ("Prompt Learning under Noise", "Prompt learning adapts large pre-trained vision-language models.", "encoder-only"),
+        ("Contrastive Pairs", "Contrastive vision-language models such as CLIP.", "encoder-only"),
+        ("Industrial Inspection", "Prompt learning for vision-language models; LVLMs reason.", None),  # an LVLM stays decoder-only
+        ("Better VLMs", "Vision-language models (VLMs) answer questions.", "decoder-only"),  # no CLIP cue: the convention
     ],
 )
 def test_the_only_kind_the_paper_names(title: str, text: str, kind: str | None):
