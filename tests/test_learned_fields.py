@@ -39,6 +39,10 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
         ("Visual Autoregressive Modeling", "Next-scale prediction of images.", ["fam:var_gen", "tn:architecture=decoder-only"], []),
         ("Forecasting Load", "The MAE drops by 3%.", [], ["fam:vit"]),  # MAE the error, not the masked autoencoder
+        # agents built on LLMs (a wording cue: it names no family), visual language models
+        ("Deep Research Agents", "Agentic search; GUI agents and language agents.", ["fam:agentic", "fl:decoder-only"], ["tk:architecture=decoder-only"]),
+        ("Reinforcement Learning Agents", "A policy for the agent.", [], ["fam:agentic"]),
+        ("Building Webs", "With Visual Language Models.", ["fam:vl_words", "tk:architecture=decoder-only"], []),
         # modality words: counted per entry and per domain
         ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
     ],
