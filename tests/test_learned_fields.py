@@ -34,6 +34,7 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("CellCLIP and AfriNLLB", "RetroMAE and CountingDINO.", ["fam:clip", "fam:t5", "fam:vit"], ["fam:gpt"]),
         ("Dual-Stream Graph Neural Networks", "Normalizing Flows and Generative Adversarial Networks.", ["fam:gnn_words", "fam:gan_words"], []),
         ("Shape Recognition by Dictionary Learning", "Spiking neurons; tensor factorization.", ["fam:signal_ml", "fam:snn"], ["fam:classical"]),
+        ("Hyperspectral Classification", "Bands reduced by principal component analysis.", [], ["fam:signal_ml"]),  # a preprocessing step, no model family
         ("Hyperdimensional Computing for LiDAR", "A neuro-fuzzy classifier.", ["fam:signal_ml", "tn:architecture=other"], []),
         ("RAG for Question Answering", "Retrieval-augmented generation cuts hallucinations.", ["fam:rag", "fl:decoder-only"], []),
         ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
