@@ -7,7 +7,8 @@ Features of a paper (pure, `paper_features`):
   guesses one-hot, so the learned model starts from what the hand rules know;
 - `fam:`/`fl:` and `mod:`/`ml:` counts of named model families and modality words from
   `extractor/data/families.json` (YOLO -> other, ViT/CLIP -> encoder-only, LLaVA -> decoder-only ...),
-  per entry and summed per label: the annotators' knowledge as data;
+  per entry and summed per label: the annotators' knowledge as data; an entry with "masks" voids others
+  where it matches (prompt tuning of vision-language models: those VLMs are CLIP's kind, not decoder-only);
 - `tn:`/`tk:` the one kind of family the title, or the whole paper, names (entries marked "cue" aside):
   not weights but rules `decide` applies before the model (RULES_DECIDE, TITLE_DECIDES, ONLY_KIND_DECIDES).
 With the bundled model reading the abstract (`reader.py`), its embedding joins these features,
