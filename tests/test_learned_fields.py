@@ -34,11 +34,16 @@ from extractor.schema import ARCHITECTURES, DOMAINS, Paper
         ("CellCLIP and AfriNLLB", "RetroMAE and CountingDINO.", ["fam:clip", "fam:t5", "fam:vit"], ["fam:gpt"]),
         ("Dual-Stream Graph Neural Networks", "Normalizing Flows and Generative Adversarial Networks.", ["fam:gnn_words", "fam:gan_words"], []),
         ("Shape Recognition by Dictionary Learning", "Spiking neurons; tensor factorization.", ["fam:signal_ml", "fam:snn"], ["fam:classical"]),
+        ("Hyperspectral Classification", "Bands reduced by principal component analysis.", [], ["fam:signal_ml"]),  # a preprocessing step, no model family
         ("Hyperdimensional Computing for LiDAR", "A neuro-fuzzy classifier.", ["fam:signal_ml", "tn:architecture=other"], []),
         ("RAG for Question Answering", "Retrieval-augmented generation cuts hallucinations.", ["fam:rag", "fl:decoder-only"], []),
         ("Gated Linear Attention", "A linear attention model.", ["fam:mamba", "fl:state-space"], []),
         ("Visual Autoregressive Modeling", "Next-scale prediction of images.", ["fam:var_gen", "tn:architecture=decoder-only"], []),
         ("Forecasting Load", "The MAE drops by 3%.", [], ["fam:vit"]),  # MAE the error, not the masked autoencoder
+        # agents built on LLMs (a wording cue: it names no family), visual language models
+        ("Deep Research Agents", "Agentic search; GUI agents and language agents.", ["fam:agentic", "fl:decoder-only"], ["tk:architecture=decoder-only"]),
+        ("Reinforcement Learning Agents", "A policy for the agent.", [], ["fam:agentic"]),
+        ("Building Webs", "With Visual Language Models.", ["fam:vl_words", "tk:architecture=decoder-only"], []),
         # modality words: counted per entry and per domain
         ("Protein Folding", "We predict protein structure from DNA.", ["mod:science", "ml:science", "ml:top=science"], ["ml:speech"]),
     ],
@@ -72,6 +77,12 @@ def test_the_title_names_one_kind(title: str, text: str, named: str | None):
         ("Better Image Editing", "An MLLM agent plans the edits; we fine-tune LLaVA.", "decoder-only"),
         ("Better Image Editing", "A diffusion model edits; an MLLM plans.", None),  # two kinds
         ("Better Image Editing", "A large language model plans the edits.", None),  # a wording cue only
+        # prompt tuning of vision-language models names the CLIP kind: "VLM" there is no decoder-only one
+        ("Robust Prompt Tuning", "Prompt tuning adapts vision-language models (VLMs).", "encoder-only"),
+        ("Prompt Learning under Noise", "Prompt learning adapts large pre-trained vision-language models.", "encoder-only"),
+        ("Contrastive Pairs", "Contrastive vision-language models such as CLIP.", "encoder-only"),
+        ("Industrial Inspection", "Prompt learning for vision-language models; LVLMs reason.", None),  # an LVLM stays decoder-only
+        ("Better VLMs", "Vision-language models (VLMs) answer questions.", "decoder-only"),  # no CLIP cue: the convention
     ],
 )
 def test_the_only_kind_the_paper_names(title: str, text: str, kind: str | None):

@@ -7,7 +7,8 @@ Features of a paper (pure, `paper_features`):
   guesses one-hot, so the learned model starts from what the hand rules know;
 - `fam:`/`fl:` and `mod:`/`ml:` counts of named model families and modality words from
   `extractor/data/families.json` (YOLO -> other, ViT/CLIP -> encoder-only, LLaVA -> decoder-only ...),
-  per entry and summed per label: the annotators' knowledge as data;
+  per entry and summed per label: the annotators' knowledge as data; an entry with "masks" voids others
+  where it matches (prompt tuning of vision-language models: those VLMs are CLIP's kind, not decoder-only);
 - `tn:`/`tk:` the one kind of family the title, or the whole paper, names (entries marked "cue" aside):
   not weights but rules `decide` applies before the model (RULES_DECIDE, TITLE_DECIDES, ONLY_KIND_DECIDES).
 With the bundled model reading the abstract (`reader.py`), its embedding joins these features,
@@ -75,6 +76,13 @@ def _cue_entries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _masks() -> dict[str, frozenset[str]]:
+    """The entries that, where they match, void others ("masks": prompt tuning of vision-language models
+    names the CLIP kind, so "VLM" there is no generative, decoder-only one)."""
+    return {name: frozenset(e["masks"]) for entries in _raw_tables().values() for name, e in entries.items() if e.get("masks")}
+
+
+@lru_cache(maxsize=1)
 def _raw_tables() -> dict[str, dict[str, dict]]:
     raw = json.loads((DATA / "families.json").read_text(encoding="utf-8"))
     return {group: raw[group] for group in ("architecture", "domain")}
@@ -127,6 +135,7 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
     named: set[str] = set()
     cues = _cue_entries()
     lowered, present = _scanned(title, text)
+    found: list[tuple[str, str, int, int]] = []
     for name, label, cue, lower in _tables()[group]:
         kept = cue.kept(present[lower])
         if not kept:
@@ -134,13 +143,19 @@ def _counts(title: str, text: str, group: str, name_prefix: str, label_prefix: s
         a, b = lowered if lower else (title, text)
         in_title = cue.count(a, kept)
         n = 2 * in_title + cue.count(b, kept)
-        if n and name not in cues:
+        if n:
+            found.append((name, label, in_title, n))
+    masks = _masks()
+    voided = frozenset().union(*(masks[name] for name, *_ in found if name in masks))
+    for name, label, in_title, n in found:
+        if name in voided:
+            continue
+        if name not in cues:
             named.add(label)
             if in_title:
                 titled.add(label)
-        if n:
-            feats[name_prefix + name] = math.log1p(n)
-            per_label[label] += n
+        feats[name_prefix + name] = math.log1p(n)
+        per_label[label] += n
     feats.update({label_prefix + label: math.log1p(n) for label, n in per_label.items()})
     if per_label:
         feats[label_prefix + "top=" + per_label.most_common(1)[0][0]] = 1.0
