@@ -361,17 +361,19 @@ def clean_url(url: str) -> str:
     return url.rstrip(".,;:)]}'\"")
 
 
-def find_urls(text: str) -> list[Candidate]:
+@lru_cache(maxsize=4)
+def find_urls(text: str) -> tuple[Candidate, ...]:
+    """The URLs of a text (cached: the code URL and the names' check for words inside a URL read the same abstract)."""
     if not may_match(text, _URL_HINT):
-        return []
-    return [Candidate("url", clean_url(m.group(0)), m.start(), m.end()) for m in _URL.finditer(text)]
+        return ()
+    return tuple(Candidate("url", clean_url(m.group(0)), m.start(), m.end()) for m in _URL.finditer(text))
 
 
 # Where code lives, best first: a leaderboard on huggingface.co gives way to the GitHub repository.
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 
 
-def pick_code_url(urls: list[Candidate]) -> str | None:
+def pick_code_url(urls: Sequence[Candidate]) -> str | None:
     """The release URL: the best code host, else the first URL the abstract gives."""
     for host in _CODE_HOSTS:
         for u in urls:

@@ -37,7 +37,7 @@ _COIN_VERB = re.compile(
     re.I,
 )
 # Where a match of _COIN_VERB can begin, in lowercased text ("we", "this", "our", "called" ...): `coin_verbs` tries it there.
-_COIN_START = re.compile(r"(?:a(?<=\ba)nd|w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
+_COIN_START = re.compile(r"a(?<=\ba)nd\s+(?:then\s+)?(?:pro|int|pre|dev|des|bui|con|cur)|(?:w(?<=\bw)e|t(?<=\bt)his|p(?<=\bp)aper|o(?<=\bo)ur|c(?<=\bc)alled|n(?<=\bn)amed|d(?<=\bd)ubbed|"
                          r"t(?<=\bt)ermed|c(?<=\bc)oined)\b")
 _PASSIVE_COIN = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:introduced|proposed|presented)\b")
 # Words that end the object of a coining verb: "we present X to support the ecosystem of Y (Z)".
@@ -503,7 +503,7 @@ def find_names(title: str, text: str, sentences: list[Span] | None = None) -> li
         sentences = [Span(0, len(title))] + [Span(offset + s.start, offset + s.end) for s in split_spans(text)]
     names = _title_names(title, text) + _definitions(title, whole, sentences) + _after_verbs(whole, offset)
     names += _expansions(whole, names)
-    names = [n for n in _outside_urls(whole, names) if not _concept(whole, n)]
+    names = [n for n in _outside_urls(title, text, names) if not _concept(whole, n)]
     return _unique(names + _title_head_spelling(title, names))
 
 
@@ -513,10 +513,11 @@ def _concept(whole: str, name: Candidate) -> bool:
     return bool(_CONCEPT_END.search(name.text) or _CONCEPT_BEFORE.search(whole, max(0, name.start - 60), name.start))
 
 
-def _outside_urls(whole: str, names: list[Candidate]) -> list[Candidate]:
+def _outside_urls(title: str, text: str, names: list[Candidate]) -> list[Candidate]:
     """The candidates less those found inside a URL: a word there is a path ("github.com/x/ResMerge-release",
     "huggingface.co/nvidia/NV-Embed-v1", ".../HalDec-Bench-Page/"), not a name the paper writes."""
-    spans = [(u.start, u.end) for u in find_urls(whole)]
+    offset = len(title) + 1  # in `title + "\n" + text`; a URL holds no line break
+    spans = [(u.start, u.end) for u in find_urls(title)] + [(offset + u.start, offset + u.end) for u in find_urls(text)]
     return [n for n in names if not any(start <= n.start < end for start, end in spans)] if spans else names
 
 

@@ -49,7 +49,7 @@ _RESIDUE = re.compile(
 )
 # Where a piece of residue can start: every alternative of _RESIDUE starts at one of these. Matching
 # _RESIDUE only there finds the same pieces as scanning with it, about three times faster.
-_STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times|(?<=[=<>≤≥$])\.|(?<=[=<>≤≥]\s)\.|(?<=\d[-–])\.")
+_STARTS = re.compile(r"[\\{}$~\r\n]|[ \t]+(?=\r?\n)|sim|(?<=\d)\s?times|\.(?:(?<=[=<>≤≥$]\.)|(?<=[=<>≤≥]\s\.)|(?<=\d[-–]\.))")
 
 
 def _residues(raw: str) -> Iterator[re.Match[str]]:
@@ -140,7 +140,7 @@ def _replacement(m: re.Match[str], dollars: set[int], closers: set[int], in_math
 # Where residue other than a hard line break may start (more places than it does start): an abstract
 # holding none of these (most arXiv ones) needs only its line breaks read as spaces (`_line_breaks`).
 _NOT_LINE_BREAK = re.compile(r"[\\{}$~]|(?<![A-Za-z])sim|(?<=\d)times|(?<=\d\s)times|[=<>≤≥$]\s?\.\d|(?<=\d)[-–]\.\d")
-_NOT_LINE_BREAK_STARTS = re.compile(r"[\\{}$~=<>≤≥\-–]|sim|times")  # tried only there: "sim" and "times" are common words
+_NOT_LINE_BREAK_STARTS = re.compile(r"[\\{}$~=<>≤≥]|[-–]\.|sim|times")  # tried only there: "sim", "times" are common words, a dash too
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 
