@@ -266,6 +266,22 @@ def test_serve_binds_loopback_and_elsewhere_prints_a_token(tricky_db):
     assert "Stopped; every review was saved" in rest
 
 
+def test_serve_stops_on_ctrl_c_even_when_started_with_it_ignored(tricky_db):
+    # a shell without job control starts `extractor serve &` with SIGINT ignored; Ctrl-C must still stop it
+    process = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", tricky_db, "--port", "0"],
+                               stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert process.stderr.readline().startswith("Review app on http://127.0.0.1:")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            _, rest = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert "Stopped; every review was saved" in rest
+
+
 @pytest.mark.parametrize(("text", "found"), [
     ("", ["x1", "x2"]), ("PLAIN", ["x2"]), ("onerror", ["x1"]), ("image classification", ["x2"]),
     ("bert", ["x1"]), ("top-1", []), ("%", ["x1"])])

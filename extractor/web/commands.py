@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 from pathlib import Path
 
 import click
@@ -74,6 +75,9 @@ def serve(host: str, port: int, token: str | None, reviewer: str, db: str) -> No
         server = make_server(host, port, create_app(db, token=token, reviewer=reviewer), threaded=True)
     except OSError as e:
         raise ExtractorError(f"Cannot listen on {host}:{port}: {e.strerror or e}. Pass another --port.") from e
+    # A shell without job control starts a background command with SIGINT ignored, and Python keeps that:
+    # the server would then outlive `kill -INT` (and a test's Ctrl-C). Ctrl-C always stops it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/" + (f"?token={token}" if token else "")
     click.echo(f"Review app on {url}  (Ctrl-C to stop; the database {db} is opened per request)", err=True)
