@@ -17,7 +17,10 @@ from extractor.number_words import ORDINALS
 # Time as a clock measures, not a compound naming something else ("test-time scaling", "real-time
 # deployment", "time-lapse videos", "time series", "time-of-day prediction").
 _CLOCK = r"(?<!of the )(?<![\w-])time\b(?![- ](?:series|lapse|of-\w+)\b)"
-_SPEED = re.compile(rf"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|speeding|\bspeed\b|\bspeeds\s+up\b|\bsped\s+up\b|throughput|latency|accelerat\w*|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|quicker|tokens?/s|per second", re.I)
+# Words that say faster (a speed-up); `_SPEED` adds the words of time and speed that may also say slower.
+_FAST_WORDS = r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s"
+_FAST = re.compile(_FAST_WORDS, re.I)
+_SPEED = re.compile(rf"{_FAST_WORDS}|speeding|\bspeed\b|latency|inference time|wall-?clock|slowdown|{_CLOCK}|\brun-?time\b|per second", re.I)
 _TIME = re.compile(rf"latency|{_CLOCK}|\brun-?time\b|wall-?clock|slowdown|seconds|hours|minutes", re.I)
 # "a 50% reduction in system latency": a time cut is a speed-up (SCHEMA), though the phrase ends at "in".
 _TIME_CUT = re.compile(r"^\s*(?:reductions?|decreases?|cuts?|savings?|less|lower|shorter)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:latency|run-?time|time|wall-?clock)\b", re.I)
@@ -38,7 +41,6 @@ _CLAUSE_CUT = re.compile(r"[,;]|\.\s")
 _COST_UP = re.compile(r"\b(?:increas\w*|higher|more|additional|extra|grows?|inflat\w*)\b", re.I)
 _RATE_GAIN = re.compile(r"^\s*(?:increases?|improvements?|gains?|boosts?|higher|more)\s+(?:in|of)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?"
                         r"(?:throughput|QPS|speed|tokens?/s|tokens?\s+per\s+second|requests?\s+per\s+second|FPS)\b", re.I)
-_FAST = re.compile(r"faster|\bas fast\b|\bQPS\b|queries per second|speed[- ]?ups?|\bspeeds\s+up\b|\bsped\s+up\b|throughput|accelerat\w*|quicker|tokens?/s", re.I)
 _REDUCE = re.compile(
     r"reduc\w*|fewer|(?<![\w-])less(?:er)?\b|cheaper|lower|smaller|sav(?:e|es|ed|ing|ings)\b|compress\w*|\bcut(?:s|ting)?\b|shrink\w*|(?<![\w-])only\s+(?:a\s+|an\s+|about\s+|around\s+|~)?$|decreas\w*|decrement\w*|"
     r"memory|storage|footprint|parameters|sequence length|cache|communication|FLOPs|compute\b",

@@ -271,7 +271,7 @@ def _head_used(head: str, words: list[str], text: str) -> bool:
     ("Behave Your Motion: ...", "Consistent Yet Wrong: ...") is not."""
     if next(word_hits(text, head, ignore_case=True), -1) >= 0:
         return True
-    return any(looks_coined(w) or _is_acronym(w) or key(w) in KNOWN_NAMES or _DIGIT.search(w) for w in _WORD_SPLIT.split(head) if w)
+    return any(_coined_token(w) or key(w) in KNOWN_NAMES or _DIGIT.search(w) for w in _WORD_SPLIT.split(head) if w)
 
 
 def _title_names_it(acronym: str, title: str) -> bool:
@@ -351,6 +351,7 @@ def has_coin_verb(text: str) -> bool:
 
 
 def _coined_token(token: str) -> bool:
+    """A token that looks made up ("LoRA", "Qwen2") or is an acronym ("MLP"): what a coining verb introduces."""
     return looks_coined(token) or _is_acronym(token)
 
 
@@ -370,11 +371,11 @@ def _after_verbs(whole: str, offset: int) -> list[Candidate]:
         obj = _SENTENCE_CUT.split(after)[0]
         head, colon, listed = obj.partition(": ")
         first = head.split(",")[0].split(" that ")[0]
-        listing = colon and _OBJECT_END.search(head) and not any(looks_coined(t) or _is_acronym(t) for t in _TOKEN.findall(first))
+        listing = colon and _OBJECT_END.search(head) and not any(_coined_token(t) for t in _TOKEN.findall(first))
         scope = listed if listing else first
         tokens = _TOKEN.findall(scope)[: 12 if listing else 6]
         earlier = text[: verb.start()]
-        coined = [t for t in tokens if (looks_coined(t) or _is_acronym(t)) and not _mentioned(t, earlier)]
+        coined = [t for t in tokens if _coined_token(t) and not _mentioned(t, earlier)]
         appositive = _APPOSITIVE.match(obj) if not coined and not listing else None
         if appositive and _coined_token(appositive.group(1)) and not _mentioned(appositive.group(1), earlier):
             coined = [appositive.group(1)]  # "we construct a large-scale dataset, MedSDF, ..."

@@ -30,6 +30,7 @@ from extractor.names import (
     _PAREN,
     _TOKEN,
     _WORD_SPLIT,
+    _coined_token,
     KNOWN_NAMES,
     _is_acronym,
     _left_free,
@@ -166,7 +167,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         token = m.group(1).rstrip(".-")
         if token.islower() and token.isalpha():
             continue  # no capital and no digit: neither coined-looking nor an acronym
-        if looks_coined(token) or _is_acronym(token):
+        if _coined_token(token):
             _add(found, token, m.start(1), "token")
             tokens.append(token)
     for m in _TITLE_RUN.finditer(text):
@@ -202,7 +203,7 @@ def gather(title: str, text: str) -> list[NameCandidate]:
         longer = any(k.startswith(lead_key) and k != lead_key and "rule" in c.sources for k, c in found.items())
         if 2 <= len(lead.split()) <= 5 and not _NOT_A_NAME.search(lead) and not longer:  # not a piece of a longer rule name
             _add(found, lead, 0, "title_lead")
-    coined_head = [w for w in _HEAD_WORDS.findall(head) if looks_coined(w) or _is_acronym(w)] if sep else []
+    coined_head = [w for w in _HEAD_WORDS.findall(head) if _coined_token(w)] if sep else []
     subtitle = _ARTICLE.sub("", sub)
     cut = _SUBTITLE_CUT.search(subtitle)
     if coined_head and len(head.split()) == 1 and cut and len(subtitle[: cut.start()].split()) <= 10:
